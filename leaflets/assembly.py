@@ -1,0 +1,201 @@
+"""(topic, language, audience) → the Leaflet view model that templates render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from markupsafe import Markup
+
+from leaflets import markup
+from leaflets.graphics.diagrams import picture_svg
+from leaflets.graphics.qr import qr_svg
+from leaflets.i18n import Translator
+from leaflets.schema import BUILT_IN_SECTIONS, TIERS, Bullets, Paragraph, Reference
+from leaflets.validation import Content, Module
+
+
+@dataclass(frozen=True, order=True)
+class LeafletKey:
+    """Which leaflet: one topic, in one language, for one audience."""
+
+    topic: str
+    lang: str
+    audience: str
+
+    @property
+    def folder(self) -> str:
+        return f"{self.lang}/{self.topic}/{self.audience}"
+
+    @property
+    def pdf_name(self) -> str:
+        return f"{self.topic}-{self.audience}-{self.lang}.pdf"
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "p", "bullets" or "steps"
+    items: tuple[Markup, ...]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    kind: str  # "prose" or one of BUILT_IN_SECTIONS
+    id: str
+    heading: str
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    picture: Markup
+    caption: Markup
+    dose: str
+
+
+@dataclass(frozen=True)
+class TierView:
+    tier: str
+    heading: str
+    flags: tuple[Markup, ...]
+
+
+@dataclass(frozen=True)
+class ReferenceView:
+    number: int
+    reference: Reference
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    key: LeafletKey
+    title: str
+    audience_label: str
+    summary: Markup
+    sections: tuple[SectionView, ...]
+    diagram_title: str
+    diagram_description: str
+    steps: tuple[StepView, ...]
+    checklist: tuple[tuple[str, Markup], ...]
+    tiers: tuple[TierView, ...]
+    references: tuple[ReferenceView, ...]
+    last_reviewed: str
+    next_review: str
+    version: str
+    url: str
+    qr: Markup
+    page_budget: int
+    publisher: str
+    t: Translator
+
+
+def leaflet_keys(content: Content) -> list[LeafletKey]:
+    """Every leaflet the content defines, in a stable order."""
+    return sorted(
+        LeafletKey(module.id, lang, audience)
+        for module in content.modules.values()
+        for lang in content.project.config.languages
+        for audience in module.topic.audiences
+    )
+
+
+def leaflet_url(content: Content, key: LeafletKey) -> str:
+    return f"{content.project.config.base_url.rstrip('/')}/{key.folder}/"
+
+
+def _block(block: object, cite: Callable[[str], int]) -> Block:
+    if isinstance(block, Paragraph):
+        return Block("p", (markup.to_html(block.p, cite),))
+    kind = "bullets" if isinstance(block, Bullets) else "steps"
+    items = block.bullets if isinstance(block, Bullets) else block.steps  # type: ignore[attr-defined]
+    return Block(kind, tuple(markup.to_html(item, cite) for item in items))
+
+
+def _dose(t: Translator, hold: int | None, repeats: int | None) -> str:
+    parts = []
+    if hold:
+        parts.append(t.plural("hold_seconds", hold))
+    if repeats:
+        parts.append(t.plural("repeat_times", repeats))
+    return " · ".join(parts)
+
+
+def _leaflet_texts(module: Module, lang: str, audience: str) -> list[str]:
+    """Every text a leaflet shows, in reading order, to find what it cites."""
+    text = module.texts[lang]
+    layout = module.topic.audiences[audience]
+    found = [text.summary]
+    for section_id in layout:
+        if section_id in text.sections:
+            for block in text.sections[section_id].blocks:
+                found.extend([block.p] if isinstance(block, Paragraph)
+                             else list(getattr(block, "bullets", None) or block.steps))
+        elif section_id == "diagram":
+            found.extend(text.diagram.steps.values())
+        elif section_id == "checklist":
+            found.extend(text.checklist.values())
+        elif section_id == "get-help":
+            found.extend(f"[^{flag.source}]" for flag in module.topic.red_flags)
+    return found
+
+
+def cited_references(module: Module, lang: str, audience: str) -> list[Reference]:
+    """The references a leaflet cites, in the module's order."""
+    cited = {ref for text in _leaflet_texts(module, lang, audience) for ref in markup.citations(text)}
+    return [ref for ref in module.topic.references if ref.id in cited]
+
+
+def assemble(content: Content, key: LeafletKey) -> Leaflet:
+    """Gather everything one leaflet shows, already in its language."""
+    module: Module = content.modules[key.topic]
+    topic, text = module.topic, module.texts[key.lang]
+    t = Translator(content.locales[key.lang])
+    references = cited_references(module, key.lang, key.audience)
+    numbers = {ref.id: index for index, ref in enumerate(references, start=1)}
+    cite = numbers.__getitem__
+    sections = []
+    for section_id in topic.audiences[key.audience]:
+        if section_id in text.sections:
+            section = text.sections[section_id]
+            sections.append(SectionView("prose", section_id, section.heading,
+                                        tuple(_block(b, cite) for b in section.blocks)))
+        elif section_id in BUILT_IN_SECTIONS:
+            heading = text.diagram.title if section_id == "diagram" else t(section_id.replace("-", "_"))
+            sections.append(SectionView(section_id, section_id, heading))
+    template_dirs = tuple(content.project.template_dirs)
+    steps = tuple(
+        StepView(number, picture_svg(template_dirs, step.picture, markup.plain(text.diagram.steps[step.id])),
+                 markup.to_html(text.diagram.steps[step.id], cite),
+                 _dose(t, step.hold_seconds, step.repeats))
+        for number, step in enumerate(topic.diagram.steps, start=1)
+    )
+    tiers = tuple(
+        TierView(tier, t.tier(tier), tuple(markup.to_html(f"{text.red_flags[f.id]} [^{f.source}]", cite)
+                                           for f in topic.red_flags if f.tier == tier))
+        for tier in TIERS
+    )
+    url = leaflet_url(content, key)
+    title = text.title
+    return Leaflet(
+        key=key,
+        title=title,
+        audience_label=content.locales[key.lang].audiences[key.audience],
+        summary=markup.to_html(text.summary, cite),
+        sections=tuple(sections),
+        diagram_title=text.diagram.title,
+        diagram_description=text.diagram.description,
+        steps=steps,
+        checklist=tuple((item.id, markup.to_html(text.checklist[item.id], cite))
+                        for item in topic.checklist),
+        tiers=tuple(tier for tier in tiers if tier.flags),
+        references=tuple(ReferenceView(numbers[ref.id], ref) for ref in references),
+        last_reviewed=t.date(topic.review.last_reviewed),
+        next_review=t.date(topic.review.next_review),
+        version=topic.review.version,
+        url=url,
+        qr=qr_svg(url, t("qr_alt", title=title)),
+        page_budget=content.project.config.audiences[key.audience].pages,
+        publisher=content.project.config.publisher,
+        t=t,
+    )

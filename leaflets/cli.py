@@ -1,0 +1,153 @@
+"""The command line: build, check and list leaflets."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from leaflets import __version__
+from leaflets.errors import ContentErrors, LeafletsError
+
+
+def _project(ctx: click.Context):
+    from leaflets.config import load_project
+
+    return load_project(ctx.obj["project"])
+
+
+def _content(ctx: click.Context, strict: bool = False):
+    from leaflets.validation import load_content
+
+    content = load_content(_project(ctx), strict=strict)
+    _print_warnings(content.warnings)
+    return content
+
+
+def _print_warnings(warnings) -> None:
+    for warning in warnings:
+        click.echo(f"{warning} (warning)", err=True)
+
+
+class LeafletsGroup(click.Group):
+    """Turns our errors into messages and exit codes instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ContentErrors as exc:
+            _print_warnings(exc.warnings)
+            for error in exc.errors:
+                click.echo(str(error), err=True)
+            files = len({e.path for e in exc.errors})
+            click.echo(f"{len(exc.errors)} error(s) in {files} file(s); nothing was written.",
+                       err=True)
+            sys.exit(1)
+        except LeafletsError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=LeafletsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default="the current folder",
+              help="The project folder, the one holding leaflets.yaml.")
+@click.version_option(__version__, prog_name="leaflets")
+@click.pass_context
+def cli(ctx: click.Context, project: Path) -> None:
+    """Build printable patient leaflets from YAML topic modules.
+
+    Content lives in content/<topic>/ (topic.yaml for the facts, <lang>.yaml for the
+    text). Every leaflet is one topic, in one language, for one audience, written to
+    output/<lang>/<topic>/<audience>/.
+
+    \b
+    Start with:  leaflets list      what the content defines
+                 leaflets check     validate everything, write nothing
+                 leaflets build     build every leaflet into output/
+    """
+    ctx.obj = {"project": project}
+
+
+@cli.command()
+@click.option("--lang", "languages", multiple=True, metavar="LANG",
+              help="Only this language (repeatable), e.g. --lang en --lang nl.")
+@click.option("--topic", "topics", multiple=True, metavar="TOPIC",
+              help="Only this topic (repeatable), e.g. --topic night-leg-cramps.")
+@click.option("--audience", "audiences", multiple=True, metavar="AUDIENCE",
+              help="Only this audience (repeatable): patient, carer or clinician.")
+@click.option("--keep-going", is_flag=True,
+              help="Write the leaflets that built even if others failed (still exits 1).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.pass_context
+def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
+          audiences: tuple[str, ...], keep_going: bool, quiet: bool) -> None:
+    """Build leaflets (all of them by default) into the output folder.
+
+    All content is validated first: if anything is wrong, every problem is listed and
+    nothing is written. A leaflet that does not fit its page budget is an error.
+    """
+    from leaflets.build import Selection, build as run_build, select
+
+    content = _content(ctx)
+    try:
+        keys = select(content, Selection(languages, topics, audiences))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    total = len(keys)
+    done = 0
+
+    def progress(key, state: str) -> None:
+        nonlocal done
+        done += 1
+        if not quiet:
+            click.echo(f"[{done}/{total}] {state}: {key.folder}", err=True)
+
+    report = run_build(content, keys, keep_going=keep_going, progress=progress)
+    for failure in report.failures:
+        click.echo(f"error: {failure}", err=True)
+    if not quiet:
+        root = content.project.root
+        for path in report.written:
+            click.echo(str(path.relative_to(root)))
+        click.echo(f"{len(report.written)} leaflet(s) written, {len(report.failures)} failed.",
+                   err=True)
+    if report.failures:
+        if not keep_going:
+            click.echo("Nothing was written. Fix the errors above, or use --keep-going.",
+                       err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--strict", is_flag=True,
+              help="Treat warnings (reviews due, stale translations) as errors.")
+@click.pass_context
+def check(ctx: click.Context, strict: bool) -> None:
+    """Validate all content and write nothing."""
+    content = _content(ctx, strict=strict)
+    from leaflets.assembly import leaflet_keys
+
+    click.echo(f"ok: {len(content.modules)} topic(s), {len(leaflet_keys(content))} leaflet(s), "
+               f"{len(content.warnings)} warning(s)")
+
+
+@cli.command(name="list")
+@click.pass_context
+def list_command(ctx: click.Context) -> None:
+    """Show the topics, languages and audiences the content defines."""
+    content = _content(ctx)
+    config = content.project.config
+    click.echo(f"languages: {', '.join(config.languages)} (source: {config.source_language})")
+    click.echo(f"audiences: {', '.join(config.audiences)}")
+    click.echo("topics:")
+    for module in content.modules.values():
+        title = module.texts[config.source_language].title
+        click.echo(f"  {module.id:<24} {title}")
+        click.echo(f"  {'':<24} audiences: {', '.join(module.topic.audiences)}; "
+                   f"next review {module.topic.review.next_review}")
+
+
+def main() -> None:
+    cli(prog_name="leaflets")

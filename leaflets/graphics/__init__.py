@@ -1,0 +1,1 @@
+"""Deterministic inline SVG: the stretching diagrams and the QR code."""

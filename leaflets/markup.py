@@ -1,0 +1,80 @@
+"""The small inline markup allowed in content text.
+
+- `**words**` for emphasis,
+- `[words](https://...)` for a link (https, http, mailto and tel only),
+- `[^reference-id]` to cite one of the module's references.
+
+Everything else is text and is escaped. Raw HTML is never passed through.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from markupsafe import Markup, escape
+
+ALLOWED_SCHEMES = ("https:", "http:", "mailto:", "tel:")
+_TOKEN = re.compile(
+    r"\*\*(?P<strong>[^*]+?)\*\*"
+    r"|\[\^(?P<cite>[a-z0-9-]+)\]"
+    r"|\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)"
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    kind: str  # "text", "strong", "link" or "cite"
+    text: str
+    target: str = ""
+
+
+def parse(text: str) -> list[Span]:
+    """Split text into spans; raise ValueError for a link we refuse."""
+    spans: list[Span] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > position:
+            spans.append(Span("text", text[position:match.start()]))
+        if match["strong"]:
+            spans.append(Span("strong", match["strong"]))
+        elif match["cite"]:
+            spans.append(Span("cite", match["cite"], match["cite"]))
+        else:
+            url = match["url"]
+            if not url.lower().startswith(ALLOWED_SCHEMES):
+                raise ValueError(f"the link {url!r} is not allowed; links must start with "
+                                 + ", ".join(ALLOWED_SCHEMES))
+            spans.append(Span("link", match["label"], url))
+        position = match.end()
+    if position < len(text):
+        spans.append(Span("text", text[position:]))
+    return spans
+
+
+def citations(text: str) -> list[str]:
+    """The reference ids cited in `text`."""
+    return [match["cite"] for match in _TOKEN.finditer(text) if match["cite"]]
+
+
+def plain(text: str) -> str:
+    """The text as a reader hears it: no markup, no citation marks."""
+    text = re.sub(r"\s+(?=\[\^[a-z0-9-]+\])", "", text)
+    return "".join(span.text for span in parse(text) if span.kind != "cite")
+
+
+def to_html(text: str, cite_number: Callable[[str], int]) -> Markup:
+    """Render text as escaped HTML with the allowed inline markup."""
+    parts: list[str] = []
+    for span in parse(text):
+        if span.kind == "strong":
+            parts.append(f"<strong>{escape(span.text)}</strong>")
+        elif span.kind == "cite":
+            number = cite_number(span.target)
+            parts.append(f'<a class="cite" href="#ref-{number}"><sup>[{number}]</sup></a>')
+        elif span.kind == "link":
+            parts.append(f'<a href="{escape(span.target)}">{escape(span.text)}</a>')
+        else:
+            parts.append(str(escape(span.text)))
+    return Markup("".join(parts))

@@ -1,0 +1,1 @@
+"""Rendering: Leaflet view models → HTML → PDF."""

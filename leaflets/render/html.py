@@ -1,0 +1,57 @@
+"""The one Jinja2 environment, and HTML for print."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from leaflets.assembly import Leaflet
+from leaflets.config import ASSETS
+
+
+def css_string(text: str) -> str:
+    """Quote text as a CSS string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'
+
+
+def css_counter_text(template: str) -> Markup:
+    """'Page {page} of {pages}' → '"Page " counter(page) " of " counter(pages)' for @page."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", template):
+        if piece in ("{page}", "{pages}"):
+            parts.append(f"counter({piece[1:-1]})")
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ".join(parts))
+
+
+def breakable_url(url: str) -> Markup:
+    """Let a long URL wrap after its slashes and dots rather than anywhere."""
+    return Markup(re.sub(r"([/.])", r"\1<wbr>", str(escape(url))))
+
+
+@lru_cache(maxsize=8)
+def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = lambda text: Markup(css_string(str(text)))
+    env.filters["css_counter_text"] = css_counter_text
+    env.filters["breakable_url"] = breakable_url
+    env.globals["assets_url"] = ASSETS.as_uri()
+    return env
+
+
+def render_print_html(template_dirs: tuple[Path, ...], leaflet: Leaflet) -> str:
+    """The HTML that WeasyPrint turns into the PDF."""
+    return environment(template_dirs).get_template("leaflet.html").render(leaflet=leaflet, t=leaflet.t)
