@@ -126,9 +126,17 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
 @click.pass_context
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content and write nothing."""
-    content = _content(ctx, strict=strict)
+    from leaflets import readability
     from leaflets.assembly import leaflet_keys
 
+    content = _content(ctx, strict=strict)
+    results = readability.measure_all(content)
+    click.echo(readability.table(results))
+    missed = [r for r in results if r.applies and not r.passed]
+    if missed:
+        click.echo(f"{len(missed)} leaflet(s) miss their plain-language target: use shorter "
+                   "sentences and everyday words, then run leaflets check again.", err=True)
+        sys.exit(1)
     click.echo(f"ok: {len(content.modules)} topic(s), {len(leaflet_keys(content))} leaflet(s), "
                f"{len(content.warnings)} warning(s)")
 

@@ -212,7 +212,16 @@ class Services(Model):
     emergency: Text
 
 
+class Readability(Model):
+    """The plain-language measure that suits the language, and its target."""
+
+    formula: Literal["flesch-kincaid-grade", "flesch-douma", "flesch-oborneva", "lix"]
+    target: float
+    max_words_per_sentence: float | None = None
+
+
 class Locale(Model):
+    readability: Readability
     locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:_[A-Z]{2})?$")]
     name: Text
     services: Services

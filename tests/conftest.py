@@ -1,0 +1,94 @@
+"""Shared fixtures: throwaway projects written inline, and a build of the bundled content."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from leaflets.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+CONFIG = """\
+base_url: https://leaflets.test
+languages: [en]
+publisher: Test clinic
+audiences:
+  patient: {pages: 2, large_print_pages: 4, plain_language: true}
+  clinician: {pages: 1, large_print_pages: 2, plain_language: false}
+"""
+
+TOPIC = """\
+review: {last_reviewed: "2026-01-01", next_review: "2099-01-01", version: "1"}
+references:
+  - {id: nhs, title: Cramp, publisher: NHS, year: 2023, url: "https://www.nhs.uk/"}
+diagram:
+  steps:
+    - {id: lean, picture: calf-wall-lean, hold_seconds: 5, repeats: 3}
+red_flags:
+  - {id: long, tier: today, source: nhs}
+  - {id: swollen, tier: gp, source: nhs}
+checklist:
+  - {id: long, red_flag: long}
+audiences:
+  patient: [what, diagram, checklist, get-help]
+"""
+
+TEXT = """\
+title: Test cramps
+summary: A short test leaflet.
+sections:
+  what:
+    heading: What it is
+    blocks:
+      - p: A cramp is a tight muscle. It goes away. [^nhs]
+diagram:
+  title: A stretch
+  description: Do this before bed.
+  steps:
+    lean: Lean on a wall.
+red_flags:
+  long: a cramp lasts more than 10 minutes
+  swollen: your leg is swollen
+checklist:
+  long: A cramp lasted more than 10 minutes
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A valid one-topic, one-language project in a temporary folder."""
+    root = tmp_path / "project"
+    write(root, {"leaflets.yaml": CONFIG, "content/cramp/topic.yaml": TOPIC,
+                 "content/cramp/en.yaml": TEXT})
+    (root / "content/_locales").mkdir()
+    shutil.copy(REPO / "content/_locales/en.yaml", root / "content/_locales/en.yaml")
+    return root
+
+
+def run(*args: str | Path):
+    """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own content, built once into a temporary copy of the project."""
+    root = tmp_path_factory.mktemp("bundled")
+    shutil.copy(REPO / "leaflets.yaml", root / "leaflets.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    result = run("--project", root, "build", "-q")
+    assert result.exit_code == 0, result.stderr
+    return root

@@ -1,0 +1,68 @@
+"""Every bundled leaflet, checked on the real PDF: text, pages, QR code and diagram."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from leaflets import markup
+from leaflets.assembly import leaflet_keys, leaflet_url
+from leaflets.config import load_project
+from leaflets.validation import load_content
+
+from conftest import REPO
+from pdf_tools import page_count, pdf_text, qr_urls
+
+CONTENT = load_content(load_project(REPO))
+KEYS = leaflet_keys(CONTENT)
+
+
+def folded(text: str) -> str:
+    return " ".join(markup.plain(text).split())
+
+
+def figures(path: Path) -> list[str]:
+    """The /Alt text of every Figure in the PDF's structure tree."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, pikepdf.Array):
+            for item in node:
+                walk(item)
+        elif isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure":
+                found.append(str(node.get("/Alt", "")))
+            if "/K" in node:
+                walk(node.K)
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    return found
+
+
+@pytest.mark.parametrize("key", KEYS, ids=lambda k: k.folder)
+def test_leaflet(bundled: Path, key):
+    path = bundled / "output" / key.folder / key.pdf_name
+    module = CONTENT.modules[key.topic]
+    text = module.texts[key.lang]
+    layout = module.topic.audiences[key.audience]
+    pdf = pdf_text(path)
+
+    assert page_count(path) <= CONTENT.project.config.audiences[key.audience].pages
+    assert folded(text.title) in pdf
+    for section in layout:
+        if section in text.sections:
+            assert folded(text.sections[section].heading) in pdf
+    if "checklist" in layout:
+        for item in text.checklist.values():
+            assert folded(item) in pdf
+    if "get-help" in layout:
+        for flag in text.red_flags.values():
+            assert folded(flag) in pdf
+    assert qr_urls(path) == [leaflet_url(CONTENT, key)]
+    if "diagram" in layout:
+        alts = figures(path)
+        for caption in text.diagram.steps.values():
+            assert markup.plain(caption) in alts

@@ -1,0 +1,68 @@
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO, run
+
+
+def test_build_writes_the_pdf_in_the_web_layout(tiny_project: Path):
+    result = run("--project", tiny_project, "build")
+    assert result.exit_code == 0, result.stderr
+    pdf = tiny_project / "output/en/cramp/patient/cramp-patient-en.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert "output/en/cramp/patient/cramp-patient-en.pdf" in result.stdout
+
+
+def test_build_subset_and_unknown_names_are_usage_errors(tiny_project: Path):
+    assert run("--project", tiny_project, "build", "--lang", "en", "--topic", "cramp",
+               "--audience", "patient", "-q").exit_code == 0
+    result = run("--project", tiny_project, "build", "--topic", "cramps")
+    assert result.exit_code == 2
+    assert "unknown topic 'cramps'; choose from cramp" in result.stderr
+
+
+def test_check_writes_nothing_and_prints_readability(tiny_project: Path):
+    result = run("--project", tiny_project, "check")
+    assert result.exit_code == 0, result.stderr
+    assert "flesch-kincaid-grade" in result.stdout and "ok: 1 topic(s)" in result.stdout
+    assert not (tiny_project / "output").exists()
+
+
+def test_list_shows_topics_languages_audiences(tiny_project: Path):
+    result = run("--project", tiny_project, "list")
+    assert result.exit_code == 0
+    assert "languages: en" in result.stdout and "cramp" in result.stdout
+    assert "Test cramps" in result.stdout and "next review 2099-01-01" in result.stdout
+
+
+def test_content_errors_exit_1_without_traceback(tiny_project: Path):
+    (tiny_project / "content/cramp/en.yaml").write_text("title: [oops\n")
+    (tiny_project / "content/cramp/topic.yaml").write_text("reviw: 1\n")
+    result = subprocess.run([sys.executable, "-m", "leaflets", "--project", str(tiny_project),
+                             "build"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{tiny_project}/content/cramp/en.yaml:2:1: (file): invalid YAML" in result.stderr
+    assert "topic.yaml:1:1: reviw: unknown key 'reviw'; did you mean 'review'?" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert not (tiny_project / "output").exists()
+
+
+def test_page_budget_overflow_names_the_leaflet(tiny_project: Path):
+    en = tiny_project / "content/cramp/en.yaml"
+    en.write_text(en.read_text().replace("      - p: A cramp is a tight muscle. It goes away. [^nhs]",
+                                         "      - p: A cramp is a tight muscle. [^nhs]\n" * 120))
+    result = run("--project", tiny_project, "build")
+    assert result.exit_code == 1
+    assert "cramp (patient, en) needs" in result.stderr and "budget is 2" in result.stderr
+
+
+def test_missing_project_is_a_clear_error(tmp_path: Path):
+    result = run("--project", tmp_path, "list")
+    assert result.exit_code == 1 and "no leaflets.yaml here" in result.stderr
+
+
+def test_python_m_and_help():
+    result = subprocess.run([sys.executable, "-m", "leaflets", "--help"], capture_output=True,
+                            text=True, cwd=REPO)
+    assert result.returncode == 0 and "leaflets build" in result.stdout
