@@ -33,6 +33,14 @@ class LeafletKey:
 
 
 @dataclass(frozen=True)
+class RenderOptions:
+    """How one leaflet is printed; the print desk adds its personal touches here."""
+
+    paper: str = "a4"  # "a4" or "letter"
+    large_print: bool = False
+
+
+@dataclass(frozen=True)
 class Block:
     kind: str  # "p", "bullets" or "steps"
     items: tuple[Markup, ...]
@@ -87,6 +95,7 @@ class Leaflet:
     qr: Markup
     page_budget: int
     publisher: str
+    options: RenderOptions
     t: Translator
 
 
@@ -121,6 +130,11 @@ def _dose(t: Translator, hold: int | None, repeats: int | None) -> str:
     return " · ".join(parts)
 
 
+def _page_budget(content: Content, key: LeafletKey, options: RenderOptions) -> int:
+    spec = content.project.config.audiences[key.audience]
+    return spec.large_print_pages if options.large_print else spec.pages
+
+
 def _leaflet_texts(module: Module, lang: str, audience: str) -> list[str]:
     """Every text a leaflet shows, in reading order, to find what it cites."""
     text = module.texts[lang]
@@ -146,8 +160,9 @@ def cited_references(module: Module, lang: str, audience: str) -> list[Reference
     return [ref for ref in module.topic.references if ref.id in cited]
 
 
-def assemble(content: Content, key: LeafletKey) -> Leaflet:
+def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = None) -> Leaflet:
     """Gather everything one leaflet shows, already in its language."""
+    options = options or RenderOptions(paper=content.project.config.paper)
     module: Module = content.modules[key.topic]
     topic, text = module.topic, module.texts[key.lang]
     t = Translator(content.locales[key.lang])
@@ -195,7 +210,8 @@ def assemble(content: Content, key: LeafletKey) -> Leaflet:
         version=topic.review.version,
         url=url,
         qr=qr_svg(url, t("qr_alt", title=title)),
-        page_budget=content.project.config.audiences[key.audience].pages,
+        page_budget=_page_budget(content, key, options),
         publisher=content.project.config.publisher,
+        options=options,
         t=t,
     )

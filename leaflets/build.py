@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from leaflets.assembly import LeafletKey, assemble, leaflet_keys
+from leaflets.assembly import LeafletKey, RenderOptions, assemble, leaflet_keys
 from leaflets.config import ASSETS
 from leaflets.errors import BuildError
 from leaflets.validation import Content
@@ -52,11 +52,11 @@ def pdf_path(content: Content, key: LeafletKey) -> Path:
     return content.project.output_dir / key.folder / key.pdf_name
 
 
-def render_leaflet(content: Content, key: LeafletKey) -> bytes:
+def render_leaflet(content: Content, key: LeafletKey, options: RenderOptions | None = None) -> bytes:
     """Render one leaflet to PDF bytes, enforcing its page budget before anything is written."""
     from leaflets.render import html, pdf
 
-    leaflet = assemble(content, key)
+    leaflet = assemble(content, key, options)
     template_dirs = tuple(content.project.template_dirs)
     source = html.render_print_html(template_dirs, leaflet)
     document = pdf.render(source, content.project.root,
