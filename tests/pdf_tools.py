@@ -10,8 +10,9 @@ import zxingcpp
 
 
 def pdf_text(path: Path) -> str:
-    """The text as copy-paste and screen readers get it, whitespace folded."""
-    raw = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+    """The text as copy-paste and screen readers get it (reading order), whitespace folded."""
+    # Not -layout: it interleaves the lines of side-by-side columns.
+    raw = subprocess.run(["pdftotext", str(path), "-"], check=True,
                          capture_output=True, text=True).stdout
     return " ".join(raw.split())
 
