@@ -53,6 +53,12 @@ class Document:
     path: Path
     data: Any
     positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    # Key paths the loader already reported (a refused tag, a control character...):
+    # validation stays quiet about them rather than adding a confusing second error.
+    refused: frozenset[KeyPath] = frozenset()
+
+    def is_refused(self, key_path: KeyPath) -> bool:
+        return any(key_path[:len(refused)] == refused for refused in self.refused)
 
     def position(self, key_path: KeyPath) -> tuple[int, int]:
         """The line and column of the nearest located ancestor of `key_path`."""
@@ -78,6 +84,17 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+# Characters that cannot be printed and are never meant in a leaflet: C0 and C1 controls
+# (but tab and line breaks), lone surrogates and non-characters. YAML refuses them raw, but a
+# double-quoted escape such as "\x00" or "\ud800" can still produce them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def unprintable_message(character: str) -> str:
+    return (f"the character U+{ord(character):04X} cannot be printed; delete it (it is often "
+            "pasted in by accident)")
+
+
 class _Builder:
     """Turns a composed node tree into plain data, recording positions."""
 
@@ -86,22 +103,31 @@ class _Builder:
         self.loader = loader
         self.errors = errors
         self.positions: dict[KeyPath, tuple[int, int]] = {}
+        self.refused: set[KeyPath] = set()
 
     def error(self, node: yaml.Node, key_path: KeyPath, message: str) -> None:
         line, column = _mark(node)
         self.errors.add(self.path, line, column, format_key(key_path), message)
+        self.refused.add(key_path)
 
     def build(self, node: yaml.Node, key_path: KeyPath) -> Any:
         self.positions.setdefault(key_path, _mark(node))
         if node.tag not in _STANDARD_TAGS:
-            self.error(node, key_path, f"the tag {node.tag!r} is not allowed; "
-                       "write plain text, numbers, lists and mappings only")
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            self.error(node, key_path, f"the tag {tag} is not allowed; write plain "
+                       "text, numbers, lists and mappings only (put text that starts with ! "
+                       "in quotes)")
             return None
         if isinstance(node, yaml.MappingNode):
             return self.build_mapping(node, key_path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, key_path + (index,)) for index, item in enumerate(node.value)]
-        return self.loader.construct_object(node)
+        value = self.loader.construct_object(node)
+        found = _UNPRINTABLE.search(value) if isinstance(value, str) else None
+        if found:
+            self.error(node, key_path, unprintable_message(found.group()))
+            return None
+        return value
 
     def build_mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -124,21 +150,66 @@ class _Builder:
         return result
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that leaflets does not accept."""
+
+
 class _NoAliasComposer(_StrictLoader):
     """Refuses anchors and aliases while composing, so alias bombs never expand."""
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not allowed; repeat the text instead",
-                event.start_mark)
         event = self.peek_event()
-        if getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(
-                None, None, "anchors (&name) are not allowed; repeat the text instead",
-                event.start_mark)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            kind = "aliases (*name)" if isinstance(event, yaml.AliasEvent) else "anchors (&name)"
+            raise _Refused(None, None, f"{kind} are not allowed; repeat the text instead (put "
+                           "text that starts with * or & in quotes)", event.start_mark)
         return super().compose_node(parent, index)
+
+
+def _starts_mid_line(text: str, mark: yaml.Mark) -> bool:
+    line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+    return bool(line[:mark.column].strip(" -"))
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | None, str]:
+    """Where to look and what to do, for the YAML mistakes authors actually make."""
+    problem, context = exc.problem or str(exc), exc.context or ""
+    start, found = exc.context_mark, exc.problem_mark
+    if isinstance(exc, _Refused):
+        return found, problem
+    if "quoted scalar" in context and "end of stream" in problem:
+        return start, "this quote is never closed; add the closing quote at the end of the text"
+    if "flow" in context and ("end of stream" in problem or "expected ','" in problem):
+        return start, ("this [ or { is never closed; close it, or put text that starts with "
+                       "[ or { in quotes")
+    if "could not find expected ':'" in problem:
+        return start, ("this line is not `key: value`; add the colon after the key, or indent "
+                       "the line under its key if it continues the text above")
+    if "mapping values are not allowed" in problem:
+        return found, ("a `key:` cannot start here; indent this line like the keys above it, "
+                       "or put text that contains ': ' in quotes")
+    if problem.startswith("expected <block end>") and found and _starts_mid_line(text, found):
+        return found, ("the text goes on after a closing quote or bracket; put the whole "
+                       "text in quotes")
+    if problem.startswith("expected <block end>"):
+        opened = f" (the block starts on line {start.line + 1})" if start else ""
+        return found, (f"this line is not lined up with the lines above it{opened}; indent it "
+                       "like its neighbours")
+    if "'\\t'" in problem:
+        return found, "a tab is not allowed here; use spaces"
+    if "alias" in context or "anchor" in context or "cannot start any token" in problem:
+        return start or found, ("text that starts with * & ! @ ` % | > [ { or a quote must "
+                                "be put in quotes, like \"**Do** this\"")
+    if "unknown escape character" in problem:
+        return found, ("in double quotes a backslash starts an escape; write \\\\ for a "
+                       "backslash, or use single quotes")
+    if "<document start>" in problem:
+        return found, ("a line that starts with % is a YAML directive; put text that starts "
+                       "with % in quotes")
+    if "single document" in context:
+        return found, "a file holds one document; remove the `---` line"
+    where = f" ({context} on line {start.line + 1})" if start else f" ({context})" if context else ""
+    return found or start, f"{problem}{where}; check the indentation and the quotes here"
 
 
 def _decode(path: Path, raw: bytes, errors: ErrorList) -> str | None:
@@ -161,30 +232,29 @@ def load_text(path: Path, text: str, errors: ErrorList) -> Document | None:
                 errors.add(path, number, line.index("\t") + 1, "",
                            "a tab is used for indentation; indent with spaces")
                 return None
-    loader = _NoAliasComposer(text)
+    loader = None
     try:
+        loader = _NoAliasComposer(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, explanation = _explain(exc, text)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or str(exc)
-        if exc.context and exc.context_mark:
-            problem = f"{problem} ({exc.context} that starts on line {exc.context_mark.line + 1})"
-        elif exc.context:
-            problem = f"{problem} ({exc.context})"
-        errors.add(path, line, column, "", f"invalid YAML: {problem}")
+        errors.add(path, line, column, "", f"invalid YAML: {explanation}")
         return None
-    except yaml.YAMLError as exc:
-        errors.add(path, 1, 1, "", f"invalid YAML: {exc}")
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        errors.add(path, line, column, "", unprintable_message(chr(exc.character)))
         return None
     finally:
-        loader.dispose()
-    if node is None:
-        errors.add(path, 1, 1, "", "the file is empty; fill in the keys the module needs")
-        return None
+        if loader is not None:
+            loader.dispose()
+    if node is None:  # only comments or nothing: validation says which keys are needed
+        return Document(path=path, data=None)
     builder = _Builder(path, loader, errors)
     data = builder.build(node, ())
-    return Document(path=path, data=data, positions=builder.positions)
+    return Document(path=path, data=data, positions=builder.positions,
+                    refused=frozenset(builder.refused))
 
 
 def load_file(path: Path, errors: ErrorList, root: Path | None = None) -> Document | None:

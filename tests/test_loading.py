@@ -32,11 +32,14 @@ def test_duplicate_key_names_both_lines():
 
 @pytest.mark.parametrize("text, expected", [
     ("a: &x 1\nb: *x\n", "anchors (&name) are not allowed"),
-    ("a: !!python/object/apply:os.system [ls]\n", "the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
-    ("a: !custom x\n", "the tag '!custom' is not allowed"),
+    ("a: !!python/object/apply:os.system [ls]\n",
+     "the tag !!python/object/apply:os.system is not allowed"),
+    ("a: !custom x\n", "the tag !custom is not allowed"),
     ("a:\n\tb: 1\n", "a tab is used for indentation"),
     ("a: 'unclosed\nb: 1\n", "invalid YAML"),
-    ("", "the file is empty"),
+    ("a: \"x\\x00y\"\n", "the character U+0000 cannot be printed"),
+    ("a: \"\\ud800\"\n", "the character U+D800 cannot be printed"),
+    ("a: b\x01\n", "the character U+0001 cannot be printed"),
 ])
 def test_refused_yaml(text, expected):
     _, errors = load(text)
@@ -45,7 +48,20 @@ def test_refused_yaml(text, expected):
 
 def test_unclosed_quote_points_at_its_start():
     _, errors = load("a: 1\nb: \"never closed\nc: 2\n")
-    assert "that starts on line 2" in errors[0]
+    assert errors == ["m.yaml:2:4: (file): invalid YAML: this quote is never closed; add the "
+                      "closing quote at the end of the text"]
+
+
+def test_an_empty_file_loads_as_nothing_for_validation_to_explain():
+    document, errors = load("# only a comment\n")
+    assert errors == [] and document.data is None
+
+
+def test_a_refused_value_is_marked_so_validation_stays_quiet_about_it():
+    document, errors = load("a:\n  b: !!binary aGk=\n  c: 1\n")
+    assert errors == ["m.yaml:2:6: a.b: the tag !!binary is not allowed; write plain text, "
+                      "numbers, lists and mappings only (put text that starts with ! in quotes)"]
+    assert document.is_refused(("a", "b")) and not document.is_refused(("a", "c"))
 
 
 def test_alias_bomb_is_refused_quickly():
