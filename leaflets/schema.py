@@ -15,8 +15,11 @@ from pydantic import (
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LANG_PATTERN = r"^[a-z]{2,3}$"
+STRING_KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+LOCALE_PATTERN = r"^[a-z]{2,3}(?:_[A-Z]{2})?$"
+SOURCE_HASH_PATTERN = r"^[0-9a-f]{12}$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
-StringKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+StringKey = Annotated[str, StringConstraints(pattern=STRING_KEY_PATTERN, max_length=64)]
 LangId = Annotated[str, StringConstraints(pattern=LANG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Tier = Literal["gp", "today", "emergency"]
@@ -166,7 +169,7 @@ class DiagramText(Model):
 class Translation(Model):
     """Records which version of the source text a translation was made from."""
 
-    source_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+    source_hash: Annotated[str, StringConstraints(pattern=SOURCE_HASH_PATTERN)]
     reviewed: IsoDate
 
 
@@ -222,7 +225,7 @@ class Readability(Model):
 
 class Locale(Model):
     readability: Readability
-    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:_[A-Z]{2})?$")]
+    locale: Annotated[str, StringConstraints(pattern=LOCALE_PATTERN)]
     name: Text
     services: Services
     strings: dict[StringKey, InterfaceString]

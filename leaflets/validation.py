@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
+import string
 import hashlib
 import json
 import re
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from leaflets import markup
+from leaflets import markup, messages
 from leaflets.config import Project
 from leaflets.errors import ContentError, ContentErrors, ErrorList
 from leaflets.loading import Document, KeyPath, format_key, load_file
@@ -26,8 +26,6 @@ from leaflets.schema import (
 M = TypeVar("M", bound=BaseModel)
 TOPIC_FILE = "topic.yaml"
 LOCALES_DIR = "_locales"
-_TAGGED = {"<p>": Paragraph, "<bullets>": Bullets, "<steps>": Steps, "<text>": str,
-           "<plural>": PluralText}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -52,78 +50,31 @@ class Content:
     locales: dict[str, Locale]
     pictures: frozenset[str]
     warnings: tuple[ContentError, ...]
+    # Errors of the modules left out under --keep-going; empty otherwise.
+    errors: tuple[ContentError, ...] = ()
 
 
 # --- model validation with located, helpful messages ---------------------------------
 
 
-def _unwrap(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    return annotation
-
-
-def _child_type(annotation: Any, part: str | int) -> Any:
-    annotation = _unwrap(annotation)
-    if isinstance(part, str) and part in _TAGGED:
-        return _TAGGED[part]
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        field = annotation.model_fields.get(str(part))
-        return field.annotation if field else None
-    origin = typing.get_origin(annotation)
-    arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if origin in (list, dict) and arguments:
-        return arguments[-1]
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)) and arguments:
-        return _child_type(arguments[0], part)
-    return None
-
-
-def _allowed_keys(model: type[BaseModel], location: tuple[Any, ...]) -> list[str]:
-    annotation: Any = model
-    for part in location:
-        annotation = _child_type(annotation, part)
-        if annotation is None:
-            return []
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return list(annotation.model_fields)
-    return []
-
-
-def _message(model: type[BaseModel], error: Any, key_path: KeyPath) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, error["loc"][:-1])
-        close = difflib.get_close_matches(str(key_path[-1]), allowed, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        listing = f" Allowed keys: {', '.join(allowed)}." if allowed and not close else ""
-        return f"unknown key {key_path[-1]!r}{hint}{listing}"
-    if kind == "missing":
-        return f"the required key {key_path[-1]!r} is missing; add it"
-    if kind in ("string_too_short",):
-        return "this text is empty; write the text or remove the key"
-    if kind == "string_pattern_mismatch":
-        return (f"{error['input']!r} is not a valid id: use lowercase letters, digits and "
-                "single hyphens (like night-leg-cramps)")
-    found = type(error["input"]).__name__.replace("NoneType", "nothing").replace("str", "text")
-    message = error["msg"]
-    if kind.endswith("_type"):
-        return f"{message}, but found {found}"
-    return message[0].lower() + message[1:]
-
-
 def validate_model(model: type[M], document: Document, errors: ErrorList) -> M | None:
     """Validate a document against a model, recording each problem with its position."""
+    if document.data is None:
+        errors.add(document.path, 1, 1, "", "the file is empty; it needs the keys "
+                   f"{', '.join(messages.required_keys(model))}")
+        return None
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
-        for error in exc.errors():
-            key_path = tuple(p for p in error["loc"]
-                             if not (isinstance(p, str) and (p in _TAGGED or p == "[key]")))
+        found = exc.errors()
+        meant = messages.suggested_keys(model, found)
+        for error in found:
+            key_path = messages.key_path_of(error["loc"])
+            if document.is_refused(key_path) or (error["type"] == "missing" and key_path in meant):
+                continue
             line, column = document.position(key_path)
             errors.add(document.path, line, column, format_key(key_path),
-                       _message(model, error, key_path))
+                       messages.explain(model, error))
         return None
 
 
@@ -171,18 +122,52 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
     source = locales.get(project.config.source_language)
     for lang, locale in locales.items():
         document = documents[lang]
+        _check_placeholders(locale, document, errors)
         for audience in project.config.audiences:
             if audience not in locale.audiences:
                 errors.add(document.path, *document.position(("audiences",)), "audiences",
-                           f"no name for the audience {audience!r}; add it")
+                           f"no name for the audience {audience!r}; add `{audience}: ...` "
+                           "under audiences")
         if source and lang != project.config.source_language:
             for key in sorted(set(source.strings) - set(locale.strings)):
                 errors.add(document.path, *document.position(("strings",)), f"strings.{key}",
-                           f"missing; the {project.config.source_language} interface has it")
+                           f"missing; the {project.config.source_language} interface has it: "
+                           "translate it and add it")
             for key in sorted(set(locale.strings) - set(source.strings)):
                 errors.add(document.path, *document.position(("strings", key)), f"strings.{key}",
                            f"not in the {project.config.source_language} interface; remove it")
     return locales
+
+
+def _placeholder_problem(text: str) -> str | None:
+    try:
+        fields = [(name, spec, conversion)
+                  for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
+    except ValueError:
+        return ("a { or } is not closed; write {name} for a value that leaflets fills in, and "
+                "{{ or }} for a brace itself")
+    for name, spec, conversion in fields:
+        if not name.isidentifier() or spec or conversion:
+            return (f"{{{name}}} is not a value leaflets can fill in; write a plain name such "
+                    "as {gp}, or {{ and }} for a brace itself")
+    return None
+
+
+def _check_placeholders(locale: Locale, document: Document, errors: ErrorList) -> None:
+    """Interface strings are filled in with str.format: only plain {name} fields may appear."""
+    texts: list[tuple[KeyPath, str]] = []
+    for key, value in locale.strings.items():
+        if isinstance(value, PluralText):
+            texts += [(("strings", key, form), text) for form, text in value if text]
+        else:
+            texts.append((("strings", key), value))
+    texts += [(("tiers", tier), text) for tier, text in locale.tiers.items()]
+    for key_path, text in texts:
+        problem = _placeholder_problem(text)
+        if problem:
+            errors.add(document.path, *document.position(key_path), format_key(key_path),
+                       problem)
 
 
 def _check_topic(folder: Path, topic: Topic, document: Document, project: Project,
@@ -197,29 +182,39 @@ def _check_topic(folder: Path, topic: Topic, document: Document, project: Projec
         seen: set[str] = set()
         for index, item in enumerate(items):
             if item.id in seen:
-                add((*kind.split("."), index, "id"), f"the id {item.id!r} is used twice")
+                add((*kind.split("."), index, "id"), f"the id {item.id!r} is used twice; give "
+                    "each one its own id")
             seen.add(item.id)
     for index, flag in enumerate(topic.red_flags):
         if flag.source not in references:
-            add(("red_flags", index, "source"), _unknown("reference", flag.source, references))
+            add(("red_flags", index, "source"), _unknown(
+                "reference", flag.source, references, "add it to references"))
     for index, item in enumerate(topic.checklist):
         if item.red_flag and item.red_flag not in red_flags:
-            add(("checklist", index, "red_flag"), _unknown("red flag", item.red_flag, red_flags))
+            add(("checklist", index, "red_flag"), _unknown(
+                "red flag", item.red_flag, red_flags, "add it to red_flags"))
     for index, step in enumerate(topic.diagram.steps):
         if step.picture not in pictures:
-            add(("diagram", "steps", index, "picture"), _unknown("picture", step.picture, pictures))
+            add(("diagram", "steps", index, "picture"), _unknown(
+                "picture", step.picture, pictures,
+                f"add templates/pictures/{step.picture}.svg to the project"))
     for audience in topic.audiences:
         if audience not in project.config.audiences:
-            add(("audiences", audience), _unknown("audience", audience,
-                                                  set(project.config.audiences)))
+            add(("audiences", audience), _unknown(
+                "audience", audience, set(project.config.audiences),
+                "add it under audiences in leaflets.yaml"))
     if topic.review.next_review <= topic.review.last_reviewed:
-        add(("review", "next_review"), "the next review must come after the last review")
+        add(("review", "next_review"), "the next review must come after the last review; "
+            "check both dates")
 
 
-def _unknown(what: str, value: str, known: set[str] | frozenset[str]) -> str:
-    close = difflib.get_close_matches(value, sorted(known), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(known))}"
-    return f"unknown {what} {value!r}{hint}"
+def _unknown(what: str, value: str, known: set[str] | frozenset[str], fix: str) -> str:
+    """`unknown reference 'nhss'; did you mean 'nhs'?`, or the choices and how to add one."""
+    close = messages.close_match(value, sorted(known))
+    if close:
+        return f"unknown {what} {value!r}; did you mean {close!r}?"
+    choices = f"use one of {', '.join(sorted(known))}, or " if known else ""
+    return f"unknown {what} {value!r}; {choices}{fix}"
 
 
 def _check_text(topic: Topic, text: TopicText, document: Document, errors: ErrorList) -> None:
@@ -230,19 +225,22 @@ def _check_text(topic: Topic, text: TopicText, document: Document, errors: Error
         for missing in [i for i in expected if i not in found]:
             add((key,), f"the text for {missing!r} is missing; add `{missing}: ...`")
         for extra in [i for i in found if i not in expected]:
-            add((key, extra), _unknown(key.replace("_", " ").rstrip("s"), extra, set(expected)))
+            add((key, extra), _unknown(key.replace("_", " ").rstrip("s"), extra, set(expected),
+                                       f"remove it, or add it to {key} in topic.yaml"))
 
     same_ids("red_flags", [f.id for f in topic.red_flags], text.red_flags)
     same_ids("checklist", [c.id for c in topic.checklist], text.checklist)
     steps = [s.id for s in topic.diagram.steps]
     for missing in [i for i in steps if i not in text.diagram.steps]:
-        add(("diagram", "steps"), f"the caption for step {missing!r} is missing")
+        add(("diagram", "steps"), f"the caption for step {missing!r} is missing; add "
+            f"`{missing}: ...` under diagram.steps")
     for extra in [i for i in text.diagram.steps if i not in steps]:
-        add(("diagram", "steps", extra), _unknown("diagram step", extra, set(steps)))
+        add(("diagram", "steps", extra), _unknown(
+            "diagram step", extra, set(steps), "remove it, or add the step in topic.yaml"))
     for audience, layout in topic.audiences.items():
         for section in layout:
             if section not in text.sections and section not in BUILT_IN_SECTIONS:
-                errors.add(document.path, 1, 1, "sections",
+                errors.add(document.path, *document.position(("sections",)), "sections",
                            f"the {audience} leaflet uses the section {section!r}, which this "
                            "file does not define; add it under sections:")
     references = {r.id for r in topic.references}
@@ -253,7 +251,8 @@ def _check_text(topic: Topic, text: TopicText, document: Document, errors: Error
             add(key_path, str(exc))
         for cited in markup.citations(value):
             if cited not in references:
-                add(key_path, _unknown("reference", cited, references))
+                add(key_path, _unknown("reference", cited, references,
+                                       "add it to references in topic.yaml"))
 
 
 def _check_parity(source: Document, target: Document, lang: str, source_lang: str,
@@ -301,6 +300,11 @@ def _check_translation(text: TopicText, document: Document, expected_hash: str,
 
 def _load_module(folder: Path, project: Project, pictures: frozenset[str], today: date,
                  strict: bool, errors: ErrorList) -> Module | None:
+    source_lang = project.config.source_language
+    if not any(folder.glob("*.yaml")):
+        errors.add(folder, 1, 1, "", f"the module {folder.name!r} is empty; add topic.yaml and "
+                   f"{source_lang}.yaml (leaflets new topic {folder.name}), or remove the folder")
+        return None
     topic_document = load_file(folder / TOPIC_FILE, errors, project.root) \
         if (folder / TOPIC_FILE).is_file() else None
     if topic_document is None and not (folder / TOPIC_FILE).is_file():
@@ -320,8 +324,10 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
     for lang in languages:
         path = folder / f"{lang}.yaml"
         if not path.is_file():
-            errors.add(path, 1, 1, "", f"the {lang} text of {folder.name!r} is missing; "
-                       f"write it (start from {project.config.source_language}.yaml)")
+            how = ("write its title, summary, sections, diagram, red_flags and checklist"
+                   if lang == source_lang else
+                   f"copy {source_lang}.yaml to {lang}.yaml and translate it")
+            errors.add(path, 1, 1, "", f"the {lang} text of {folder.name!r} is missing; {how}")
             continue
         document = load_file(path, errors, project.root)
         text = validate_model(TopicText, document, errors) if document else None
@@ -331,7 +337,6 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
             texts[lang] = text
             if topic:
                 _check_text(topic, text, document, errors)
-    source_lang = project.config.source_language
     source = documents.get(source_lang)
     if source:
         expected_hash = source_hash(source)
@@ -355,34 +360,58 @@ def topic_folders(project: Project) -> list[Path]:
                   if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
-def load_content(project: Project, *, strict: bool = False, today: date | None = None) -> Content:
-    """Load and check the whole content tree; raise ContentErrors listing every problem."""
+def _load_folder(folder: Path, project: Project, pictures: frozenset[str], today: date,
+                 strict: bool, errors: ErrorList) -> Module | None:
+    if folder.is_symlink() and not folder.resolve().is_relative_to(project.root):
+        errors.add(folder, 1, 1, "", f"the module folder links outside the project "
+                   f"({folder.resolve()}); copy it into the project instead")
+        return None
+    if not re.match(ID_PATTERN, folder.name):
+        errors.add(folder, 1, 1, "", f"{folder.name!r} is not a valid topic id; rename the "
+                   "folder with lowercase letters, digits and single hyphens (like night-leg-cramps)")
+        return None
+    return _load_module(folder, project, pictures, today, strict, errors)
+
+
+def load_content(project: Project, *, strict: bool = False, today: date | None = None,
+                 keep_going: bool = False) -> Content:
+    """Load and check the whole content tree; raise ContentErrors listing every problem.
+
+    With keep_going, modules with errors are left out and their errors returned in
+    `Content.errors`; problems that concern every module (locales, templates) still raise.
+    """
     from leaflets.graphics.diagrams import available_pictures
 
     errors = ErrorList()
     if not project.content_dir.is_dir():
-        errors.add(project.content_dir, 1, 1, "content",
-                   "the content folder does not exist; check `content:` in leaflets.yaml")
+        errors.add(project.content_dir, 1, 1, "", f"the content folder "
+                   f"{project.config.content!r} does not exist; create it, or set `content:` "
+                   "in leaflets.yaml")
         raise ContentErrors(errors.errors)
     pictures = available_pictures(project.template_dirs)
     locales = _load_locales(project, errors)
-    modules: dict[str, Module] = {}
     folders = topic_folders(project)
     if not folders:
         errors.add(project.content_dir, 1, 1, "", "no topic modules found; create one with: "
                    "leaflets new topic NAME")
-    for folder in folders:
-        if folder.is_symlink() and not folder.resolve().is_relative_to(project.root):
-            errors.add(folder, 1, 1, "", "the module folder links outside the project; "
-                       "copy it into the project instead")
-            continue
-        if not re.match(ID_PATTERN, folder.name):
-            errors.add(folder, 1, 1, "", f"{folder.name!r} is not a valid topic id: use lowercase "
-                       "letters, digits and single hyphens")
-            continue
-        module = _load_module(folder, project, pictures, today or date.today(), strict, errors)
-        if module:
-            modules[module.id] = module
-    if errors:
+    modules, module_errors = _load_modules(folders, project, pictures, today or date.today(),
+                                           strict)
+    if errors or (module_errors and not keep_going):
+        errors.extend(module_errors)
         raise ContentErrors(errors.errors, errors.warnings)
-    return Content(project, modules, locales, pictures, tuple(sorted(errors.warnings)))
+    return Content(project, modules, locales, pictures, tuple(sorted(module_errors.warnings)),
+                   tuple(sorted(set(module_errors.errors))))
+
+
+def _load_modules(folders: list[Path], project: Project, pictures: frozenset[str],
+                  today: date, strict: bool) -> tuple[dict[str, Module], ErrorList]:
+    """The modules that are free of errors, and every module's errors."""
+    modules: dict[str, Module] = {}
+    errors = ErrorList()
+    for folder in folders:
+        found = ErrorList()
+        module = _load_folder(folder, project, pictures, today, strict, found)
+        if module and not found:
+            modules[module.id] = module
+        errors.extend(found)
+    return modules, errors

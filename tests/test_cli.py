@@ -42,7 +42,7 @@ def test_content_errors_exit_1_without_traceback(tiny_project: Path):
                              "build"], capture_output=True, text=True)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert f"{tiny_project}/content/cramp/en.yaml:2:1: (file): invalid YAML" in result.stderr
+    assert f"{tiny_project}/content/cramp/en.yaml:1:8: (file): invalid YAML: this [ or {{ is never closed" in result.stderr
     assert "topic.yaml:1:1: reviw: unknown key 'reviw'; did you mean 'review'?" in result.stderr
     assert "nothing was written" in result.stderr
     assert not (tiny_project / "output").exists()

@@ -38,7 +38,8 @@ def test_wrong_type_and_missing_text(tiny_project: Path):
     replace(tiny_project / "content/cramp/topic.yaml", "year: 2023", "year: '2023'")
     replace(tiny_project / "content/cramp/en.yaml", "title: Test cramps\n", "")
     found = errors_of(tiny_project)
-    assert any("topic.yaml:3:" in e and "references[0].year: Input should be a valid integer"
+    assert any("topic.yaml:3:" in e and "references[0].year: expected a whole number, found the text '2023'; write it "
+               "without quotes"
                in e for e in found), found
     assert any("en.yaml:1:1: title: the required key 'title' is missing" in e for e in found)
 
