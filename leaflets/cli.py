@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -17,36 +18,52 @@ def _project(ctx: click.Context):
     return load_project(ctx.obj["project"])
 
 
-def _content(ctx: click.Context, strict: bool = False):
+def _content(ctx: click.Context, strict: bool = False, keep_going: bool = False):
     from leaflets.validation import load_content
 
-    content = load_content(_project(ctx), strict=strict)
+    content = load_content(_project(ctx), strict=strict, keep_going=keep_going)
     _print_warnings(content.warnings)
+    if content.errors:
+        _print_errors(content.errors, "the other modules are built (--keep-going).")
     return content
+
+
+def _shown(error) -> str:
+    return str(error.relative_to(Path.cwd()))
 
 
 def _print_warnings(warnings) -> None:
     for warning in warnings:
-        click.echo(f"{warning} (warning)", err=True)
+        click.echo(f"{_shown(warning)} (warning)", err=True)
+
+
+def _print_errors(errors, closing: str) -> None:
+    for error in errors:
+        click.echo(_shown(error), err=True)
+    files = len({e.path for e in errors})
+    click.echo(f"{len(errors)} error(s) in {files} file(s); {closing}", err=True)
 
 
 class LeafletsGroup(click.Group):
     """Turns our errors into messages and exit codes instead of tracebacks."""
 
     def invoke(self, ctx: click.Context):
+        from leaflets.interrupts import stop_signals_raise
+
         try:
-            return super().invoke(ctx)
+            with stop_signals_raise():
+                return super().invoke(ctx)
         except ContentErrors as exc:
             _print_warnings(exc.warnings)
-            for error in exc.errors:
-                click.echo(str(error), err=True)
-            files = len({e.path for e in exc.errors})
-            click.echo(f"{len(exc.errors)} error(s) in {files} file(s); nothing was written.",
-                       err=True)
+            _print_errors(exc.errors, "nothing was written.")
             sys.exit(1)
         except LeafletsError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except KeyboardInterrupt as exc:
+            click.echo("\ninterrupted: no partial file was left; every file in the output "
+                       "folder is complete. Run the command again to finish.", err=True)
+            sys.exit(128 + getattr(exc, "signum", signal.SIGINT))
 
 
 @click.group(cls=LeafletsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,19 +95,21 @@ def cli(ctx: click.Context, project: Path) -> None:
 @click.option("--audience", "audiences", multiple=True, metavar="AUDIENCE",
               help="Only this audience (repeatable): patient, carer or clinician.")
 @click.option("--keep-going", is_flag=True,
-              help="Write the leaflets that built even if others failed (still exits 1).")
+              help="Build and write what is valid even if some modules or leaflets fail "
+              "(still exits 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
           audiences: tuple[str, ...], keep_going: bool, quiet: bool) -> None:
     """Build leaflets (all of them by default) into the output folder.
 
-    All content is validated first: if anything is wrong, every problem is listed and
-    nothing is written. A leaflet that does not fit its page budget is an error.
+    All content is validated and every leaflet rendered first: if anything is wrong, every
+    problem is listed and nothing is written. A leaflet that does not fit its page budget is
+    an error. Ctrl-C (or SIGTERM) stops the build without leaving a partial file.
     """
     from leaflets.build import Selection, build as run_build, select
 
-    content = _content(ctx)
+    content = _content(ctx, keep_going=keep_going)
     try:
         keys = select(content, Selection(languages, topics, audiences))
     except ValueError as exc:
@@ -113,7 +132,7 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
             click.echo(str(path.relative_to(root)))
         click.echo(f"{len(report.written)} leaflet(s) written, {len(report.failures)} failed.",
                    err=True)
-    if report.failures:
+    if report.failures or content.errors:
         if not keep_going:
             click.echo("Nothing was written. Fix the errors above, or use --keep-going.",
                        err=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
@@ -19,6 +19,13 @@ class ContentError:
     def __str__(self) -> str:
         key = self.key or "(file)"
         return f"{self.path}:{self.line}:{self.column}: {key}: {self.message}"
+
+    def relative_to(self, folder: Path) -> "ContentError":
+        """The same error, its path shortened to start at `folder` when it lies inside it."""
+        path = Path(self.path)
+        if not path.is_absolute() or not path.is_relative_to(folder):
+            return self
+        return replace(self, path=str(path.relative_to(folder)))
 
 
 @dataclass
