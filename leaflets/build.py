@@ -59,8 +59,11 @@ def render_leaflet(content: Content, key: LeafletKey, options: RenderOptions | N
     leaflet = assemble(content, key, options)
     template_dirs = tuple(content.project.template_dirs)
     source = html.render_print_html(template_dirs, leaflet)
-    document = pdf.render(source, content.project.root,
-                          [content.project.root, ASSETS, *template_dirs])
+    try:
+        document = pdf.render(source, content.project.root,
+                              [content.project.root, ASSETS, *template_dirs])
+    except BuildError as exc:
+        raise BuildError(f"{key.topic} ({key.audience}, {key.lang}): {exc}") from None
     pages = len(document.pages)
     if pages > leaflet.page_budget:
         raise BuildError(f"{key.topic} ({key.audience}, {key.lang}) needs {pages} pages but its "

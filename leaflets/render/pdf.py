@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import tempfile
 from pathlib import Path
@@ -11,6 +12,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from leaflets.errors import BuildError
+from leaflets.interrupts import signals_deferred
 
 _FONT_CONFIG: FontConfiguration | None = None
 
@@ -23,8 +25,15 @@ def font_config() -> FontConfiguration:
     return _FONT_CONFIG
 
 
+class RefusedURL(ValueError):
+    """A stylesheet, image or font that leaflets will not read; says why and what to do."""
+
+
 class LocalFetcher(weasyprint.URLFetcher):
-    """Serves files from the allowed folders only: no network, nothing else on disk."""
+    """Serves files from the allowed folders only: no network, nothing else on disk.
+
+    It reads the files itself, so no URL ever reaches urllib and its network handlers.
+    """
 
     def __init__(self, roots: list[Path]):
         super().__init__(fail_on_errors=True)
@@ -32,13 +41,21 @@ class LocalFetcher(weasyprint.URLFetcher):
 
     def fetch(self, url: str, headers: object = None) -> weasyprint.urls.URLFetcherResponse:
         parts = urlsplit(url)
-        if parts.scheme != "file":
-            raise ValueError(f"{url!r} is refused: leaflets never fetch from the network")
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise RefusedURL(f"{url} is refused: leaflets never fetch from the network or "
+                             "from data: URLs; copy the file into the project and refer to it "
+                             "by its path")
         path = Path(unquote(parts.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
-            raise ValueError(f"{url!r} is refused: only files inside the project and the "
-                             "leaflets package can be used")
-        return super().fetch(url, headers)
+            raise RefusedURL(f"{url} is refused: only files inside the project folder and the "
+                             "leaflets package can be used; copy the file into the project and "
+                             "refer to it by its path")
+        if not path.is_file():
+            raise RefusedURL(f"{url} does not exist; check the path (a relative path starts at "
+                             "the project folder)")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return weasyprint.urls.URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                                  {"Content-Type": content_type})
 
 
 def render(html: str, base_url: Path, roots: list[Path]) -> weasyprint.Document:
@@ -47,22 +64,31 @@ def render(html: str, base_url: Path, roots: list[Path]) -> weasyprint.Document:
         document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/",
                                    url_fetcher=LocalFetcher(roots)).render(font_config=font_config())
     except weasyprint.urls.FatalURLFetchingError as exc:
-        raise BuildError(f"{exc}: {exc.__cause__}") from None
+        cause = exc.__cause__
+        raise BuildError(str(cause) if isinstance(cause, RefusedURL) else f"{exc}: {cause}") \
+            from None
     return document
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, so readers never see half a file."""
+    """Write via a temporary file in the same folder, so readers never see half a file.
+
+    SIGINT and SIGTERM wait until the file is in place or its temporary file is gone.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with signals_deferred():
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                             dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())  # so a crash cannot leave a renamed but empty file
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 def pdf_bytes(document: weasyprint.Document, **options: object) -> bytes:
