@@ -14,8 +14,10 @@ from leaflets.config import ASSETS
 
 
 def css_string(text: str) -> str:
-    """Quote text as a CSS string literal."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    """Quote text as a CSS string literal that is also safe inside an HTML <style> element."""
+    # Backslash, quote and line breaks would end or bend the string; < and > could close the
+    # <style> element around it. Each becomes a CSS hex escape.
+    escaped = re.sub(r'[\\"<>&\x00-\x1f\x7f]', lambda m: f"\\{ord(m.group()):x} ", text)
     return f'"{escaped}"'
 
 
