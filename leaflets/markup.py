@@ -44,8 +44,9 @@ def parse(text: str) -> list[Span]:
         else:
             url = match["url"]
             if not url.lower().startswith(ALLOWED_SCHEMES):
-                raise ValueError(f"the link {url!r} is not allowed; links must start with "
-                                 + ", ".join(ALLOWED_SCHEMES))
+                raise ValueError(f"the link {url!r} is not allowed: a link must start with "
+                                 f"{', '.join(ALLOWED_SCHEMES[:-1])} or {ALLOWED_SCHEMES[-1]} "
+                                 "(write the full address, like https://www.nhs.uk/)")
             spans.append(Span("link", match["label"], url))
         position = match.end()
     if position < len(text):
