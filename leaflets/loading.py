@@ -166,8 +166,20 @@ class _NoAliasComposer(_StrictLoader):
         return super().compose_node(parent, index)
 
 
+def _lines(text: str) -> list[str]:
+    """Lines as YAML and editors count them (str.splitlines also splits at \\x1c and more)."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The line and column of a character offset."""
+    before = _lines(text[:offset])
+    return len(before), len(before[-1]) + 1
+
+
 def _starts_mid_line(text: str, mark: yaml.Mark) -> bool:
-    line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+    lines = _lines(text)
+    line = lines[mark.line] if mark.line < len(lines) else ""
     return bool(line[:mark.column].strip(" -"))
 
 
@@ -223,10 +235,20 @@ def _decode(path: Path, raw: bytes, errors: ErrorList) -> str | None:
         return None
 
 
+# YAML counts these as line breaks but most editors do not, so every line number after one
+# would be off. They are refused like tabs.
+_ODD_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
 def load_text(path: Path, text: str, errors: ErrorList) -> Document | None:
     """Parse YAML text; on failure record located errors and return None."""
+    odd = _ODD_LINE_BREAK.search(text)
+    if odd:
+        errors.add(path, *_position(text, odd.start()), "", f"the character U+{ord(odd.group()):04X} is an "
+                   "unusual line break; replace it with an ordinary line break or a space")
+        return None
     if "\t" in text:
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(_lines(text), start=1):
             stripped = len(line) - len(line.lstrip(" \t"))
             if "\t" in line[:stripped]:
                 errors.add(path, number, line.index("\t") + 1, "",
@@ -242,9 +264,8 @@ def load_text(path: Path, text: str, errors: ErrorList) -> Document | None:
         errors.add(path, line, column, "", f"invalid YAML: {explanation}")
         return None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        errors.add(path, line, column, "", unprintable_message(chr(exc.character)))
+        errors.add(path, *_position(text, exc.position), "",
+                   unprintable_message(chr(exc.character)))
         return None
     finally:
         if loader is not None:

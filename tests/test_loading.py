@@ -40,6 +40,7 @@ def test_duplicate_key_names_both_lines():
     ("a: \"x\\x00y\"\n", "the character U+0000 cannot be printed"),
     ("a: \"\\ud800\"\n", "the character U+D800 cannot be printed"),
     ("a: b\x01\n", "the character U+0001 cannot be printed"),
+    ("a: b\u2028c\n", "the character U+2028 is an unusual line break"),
 ])
 def test_refused_yaml(text, expected):
     _, errors = load(text)
@@ -98,3 +99,63 @@ def test_link_out_of_the_project_is_refused(tmp_path: Path):
     errors = ErrorList()
     assert load_file(root / "m.yaml", errors, root) is None
     assert "links outside the project" in str(errors.errors[0])
+
+
+# --- properties: any input gives data or located errors, never an exception ---------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+import yaml  # noqa: E402
+
+PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufffe\uffff")
+# Fragments that YAML and the markup give meaning to, so that generated text hits them often.
+YAML_FRAGMENTS = st.sampled_from([
+    ": ", " #", "- ", "\n", "\n  ", "\t", "'", '"', "&a ", "*a", "!!python/object:os.system ",
+    "!x ", "[", "]", "{", "}", ",", "|", ">", "%", "@", "`", "? ", "---", "...", "<<: ",
+    "\\", "\\x00", "\ufeff", "\x85", "\u2028", "yes", "2026-01-01", "0x1f", "~", "null",
+])
+
+
+def _located(errors: list, text: str) -> bool:
+    last_line = text.count("\n") + text.count("\r") + 2
+    return all(1 <= e.line <= last_line and e.column >= 1 for e in errors)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=12), YAML_FRAGMENTS), max_size=24).map("".join))
+def test_any_text_loads_or_gives_located_errors(text: str):
+    errors = ErrorList()
+    document = load_text(Path("m.yaml"), text, errors)
+    assert document is not None or errors.errors
+    assert _located(errors.errors, text)
+    assert all(str(e).startswith("m.yaml:") for e in errors.errors)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_load_or_give_located_errors(tmp_path_factory, data: bytes):
+    path = tmp_path_factory.mktemp("bytes") / "m.yaml"
+    path.write_bytes(data)
+    errors = ErrorList()
+    document = load_file(path, errors)
+    assert document is not None or errors.errors
+    assert all(e.line >= 1 and e.column >= 1 for e in errors.errors)
+
+
+PLAIN_DATA = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(PRINTABLE, max_size=20),
+              st.floats(allow_nan=False, allow_infinity=False)),
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.text(PRINTABLE, max_size=8), children,
+                                               max_size=4)),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PLAIN_DATA)
+def test_plain_data_round_trips_exactly(data):
+    """Whatever a YAML writer produces from plain data reads back as the same data."""
+    text = yaml.safe_dump({"root": data}, allow_unicode=True)
+    document, errors = load(text)
+    assert errors == []
+    assert document.data == {"root": data}
