@@ -149,7 +149,8 @@ def _placeholder_problem(text: str) -> str | None:
                 "{{ or }} for a brace itself")
     for name, spec, conversion in fields:
         if not name.isidentifier() or spec or conversion:
-            return (f"{{{name}}} is not a value leaflets can fill in; write a plain name such "
+            field = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            return (f"{{{field}}} is not a value leaflets can fill in; write a plain name such "
                     "as {gp}, or {{ and }} for a brace itself")
     return None
 

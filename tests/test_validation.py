@@ -96,3 +96,27 @@ def test_javascript_links_are_refused(tiny_project: Path):
             "[Click](javascript:alert(1)) <script>x</script>")
     found = "\n".join(errors_of(tiny_project))
     assert "the link 'javascript:alert(1' is not allowed" in found
+
+
+@pytest.mark.parametrize("text, message", [
+    ("Page {page} of {pages", "a { or } is not closed"),
+    ("Page {0} of {pages}", "{0} is not a value leaflets can fill in"),
+    ("Call {emergency.__class__}", "{emergency.__class__} is not a value leaflets can fill in"),
+    ("Call {emergency!r}", "{emergency!r} is not a value leaflets can fill in"),
+])
+def test_interface_strings_use_plain_placeholders_only(tiny_project: Path, text, message):
+    replace(tiny_project / "content/_locales/en.yaml", "page_of: Page {page} of {pages}",
+            f'page_of: "{text}"')
+    found = "\n".join(errors_of(tiny_project))
+    assert f"en.yaml:27:3: strings.page_of: {message}" in found, found
+
+
+def test_keep_going_leaves_out_broken_modules_but_not_broken_locales(tiny_project: Path):
+    write(tiny_project, {"content/broken/topic.yaml": "review: 1\n"})
+    content = load_content(load_project(tiny_project), keep_going=True)
+    assert list(content.modules) == ["cramp"]
+    assert {Path(e.path).parent.name for e in content.errors} == {"broken"}
+    replace(tiny_project / "content/_locales/en.yaml", "sources: Sources", "sources: [x]")
+    with pytest.raises(ContentErrors) as caught:
+        load_content(load_project(tiny_project), keep_going=True)
+    assert any("_locales/en.yaml" in e.path for e in caught.value.errors)
