@@ -157,5 +157,51 @@ def list_command(ctx: click.Context) -> None:
                    f"next review {module.topic.review.next_review}")
 
 
+@cli.group()
+def new() -> None:
+    """Scaffold the files for a new topic or language, with every key to fill in."""
+
+
+def _scaffold(ctx: click.Context, make, name: str) -> None:
+    import re
+
+    from leaflets.schema import ID_PATTERN, LANG_PATTERN
+
+    pattern = LANG_PATTERN if make.__name__ == "new_language" else ID_PATTERN
+    if not re.match(pattern, name):
+        raise click.BadParameter(f"{name!r} is not a valid id (lowercase letters, digits, "
+                                 "hyphens; a language is a 2- or 3-letter code)")
+    try:
+        written = make(_project(ctx), name)
+    except FileExistsError as exc:
+        raise LeafletsError(f"{exc} already exists; nothing was written") from None
+    root = ctx.obj["project"].resolve()
+    for path in written:
+        click.echo(str(path.relative_to(root)))
+
+
+@new.command(name="topic")
+@click.argument("name")
+@click.pass_context
+def new_topic(ctx: click.Context, name: str) -> None:
+    """Create content/NAME/ with topic.yaml and a text file per language."""
+    from leaflets.scaffold import new_topic as make
+
+    _scaffold(ctx, make, name)
+    click.echo("Fill in every empty value, then run: leaflets check", err=True)
+
+
+@new.command(name="language")
+@click.argument("code")
+@click.pass_context
+def new_language(ctx: click.Context, code: str) -> None:
+    """Create the locale file and one text file per topic for language CODE (e.g. de)."""
+    from leaflets.scaffold import new_language as make
+
+    _scaffold(ctx, make, code)
+    click.echo(f"Add {code} to `languages:` in leaflets.yaml, write every empty value, "
+               "then run: leaflets check", err=True)
+
+
 def main() -> None:
     cli(prog_name="leaflets")

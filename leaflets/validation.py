@@ -107,7 +107,7 @@ def _message(model: type[BaseModel], error: Any, key_path: KeyPath) -> str:
         return (f"{error['input']!r} is not a valid id: use lowercase letters, digits and "
                 "single hyphens (like night-leg-cramps)")
     found = type(error["input"]).__name__.replace("NoneType", "nothing").replace("str", "text")
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     if kind.endswith("_type"):
         return f"{message}, but found {found}"
     return message[0].lower() + message[1:]
