@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -25,9 +26,17 @@ def _content(ctx: click.Context, strict: bool = False):
     return content
 
 
+def _shown(error) -> str:
+    """The error with its path relative to the current folder when it lies inside it."""
+    path = Path(error.path)
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        error = replace(error, path=str(path.relative_to(Path.cwd())))
+    return str(error)
+
+
 def _print_warnings(warnings) -> None:
     for warning in warnings:
-        click.echo(f"{warning} (warning)", err=True)
+        click.echo(f"{_shown(warning)} (warning)", err=True)
 
 
 class LeafletsGroup(click.Group):
@@ -39,7 +48,7 @@ class LeafletsGroup(click.Group):
         except ContentErrors as exc:
             _print_warnings(exc.warnings)
             for error in exc.errors:
-                click.echo(str(error), err=True)
+                click.echo(_shown(error), err=True)
             files = len({e.path for e in exc.errors})
             click.echo(f"{len(exc.errors)} error(s) in {files} file(s); nothing was written.",
                        err=True)
