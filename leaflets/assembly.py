@@ -178,18 +178,21 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         elif section_id in BUILT_IN_SECTIONS:
             heading = text.diagram.title if section_id == "diagram" else t(section_id.replace("-", "_"))
             sections.append(SectionView(section_id, section_id, heading))
+    layout = topic.audiences[key.audience]
     template_dirs = tuple(content.project.template_dirs)
     steps = tuple(
         StepView(number, picture_svg(template_dirs, step.picture, markup.plain(text.diagram.steps[step.id])),
                  markup.to_html(text.diagram.steps[step.id], cite),
                  _dose(t, step.hold_seconds, step.repeats))
         for number, step in enumerate(topic.diagram.steps, start=1)
-    )
+    ) if "diagram" in layout else ()
     tiers = tuple(
         TierView(tier, t.tier(tier), tuple(markup.to_html(f"{text.red_flags[f.id]} [^{f.source}]", cite)
                                            for f in topic.red_flags if f.tier == tier))
         for tier in TIERS
-    )
+    ) if "get-help" in layout else ()
+    checklist = tuple((item.id, markup.to_html(text.checklist[item.id], cite))
+                      for item in topic.checklist) if "checklist" in layout else ()
     url = leaflet_url(content, key)
     title = text.title
     return Leaflet(
@@ -201,8 +204,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         diagram_title=text.diagram.title,
         diagram_description=text.diagram.description,
         steps=steps,
-        checklist=tuple((item.id, markup.to_html(text.checklist[item.id], cite))
-                        for item in topic.checklist),
+        checklist=checklist,
         tiers=tuple(tier for tier in tiers if tier.flags),
         references=tuple(ReferenceView(numbers[ref.id], ref) for ref in references),
         last_reviewed=t.date(topic.review.last_reviewed),
