@@ -10,10 +10,13 @@ import zxingcpp
 
 
 def pdf_text(path: Path) -> str:
-    """The text as copy-paste and screen readers get it, whitespace folded."""
+    """The text as copy-paste and screen readers get it, whitespace folded.
+
+    Words that WeasyPrint hyphenated at a line end (with U+2010) are joined again.
+    """
     raw = subprocess.run(["pdftotext", str(path), "-"], check=True,
                          capture_output=True, text=True).stdout
-    return " ".join(raw.split())
+    return " ".join(raw.replace("\u2010\n", "").split())
 
 
 def page_count(path: Path) -> int:
