@@ -106,6 +106,8 @@ def _message(model: type[BaseModel], error: Any, key_path: KeyPath) -> str:
     if kind == "string_pattern_mismatch":
         return (f"{error['input']!r} is not a valid id: use lowercase letters, digits and "
                 "single hyphens (like night-leg-cramps)")
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
     found = type(error["input"]).__name__.replace("NoneType", "nothing").replace("str", "text")
     message = error["msg"]
     if kind.endswith("_type"):
