@@ -79,18 +79,27 @@ def cli(ctx: click.Context, project: Path) -> None:
               help="Only this audience (repeatable): patient, carer or clinician.")
 @click.option("--keep-going", is_flag=True,
               help="Write the leaflets that built even if others failed (still exits 1).")
+@click.option("--clinic", "clinic_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="A clinic profile YAML to brand every leaflet with "
+              "(default: `clinic:` in leaflets.yaml, if set).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
-          audiences: tuple[str, ...], keep_going: bool, quiet: bool) -> None:
-    """Build leaflets (all of them by default) into the output folder.
+          audiences: tuple[str, ...], keep_going: bool, clinic_path: Path | None,
+          quiet: bool) -> None:
+    """Build leaflets (all of them by default) and their web pages into the output folder.
 
     All content is validated first: if anything is wrong, every problem is listed and
-    nothing is written. A leaflet that does not fit its page budget is an error.
+    nothing is written. A leaflet that does not fit its page budget is an error. The
+    output folder is the online version, ready to publish at base_url.
     """
+    from leaflets.assembly import RenderOptions
     from leaflets.build import Selection, build as run_build, select
+    from leaflets.clinic import load_clinic
 
     content = _content(ctx)
+    options = RenderOptions(paper=content.project.config.paper,
+                            clinic=load_clinic(content.project, clinic_path))
     try:
         keys = select(content, Selection(languages, topics, audiences))
     except ValueError as exc:
@@ -104,15 +113,15 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
         if not quiet:
             click.echo(f"[{done}/{total}] {state}: {key.folder}", err=True)
 
-    report = run_build(content, keys, keep_going=keep_going, progress=progress)
+    report = run_build(content, keys, options=options, keep_going=keep_going, progress=progress)
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:
         root = content.project.root
         for path in report.written:
             click.echo(str(path.relative_to(root)))
-        click.echo(f"{len(report.written)} leaflet(s) written, {len(report.failures)} failed.",
-                   err=True)
+        click.echo(f"{len(report.written)} leaflet(s) and {len(report.pages)} web page(s) "
+                   f"written, {len(report.failures)} failed.", err=True)
     if report.failures:
         if not keep_going:
             click.echo("Nothing was written. Fix the errors above, or use --keep-going.",
