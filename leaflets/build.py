@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from leaflets.assembly import LeafletKey, RenderOptions, assemble, leaflet_keys
 from leaflets.config import ASSETS
-from leaflets.errors import BuildError
+from leaflets.errors import BuildError, PageBudgetError
 from leaflets.validation import Content
 
 
@@ -64,9 +64,9 @@ def render_leaflet(content: Content, key: LeafletKey, options: RenderOptions | N
                           [content.project.root, ASSETS, *template_dirs])
     pages = len(document.pages)
     if pages > leaflet.page_budget:
-        raise BuildError(f"{key.topic} ({key.audience}, {key.lang}) needs {pages} pages but its "
-                         f"budget is {leaflet.page_budget}; shorten the text or raise `pages` "
-                         "for this audience in leaflets.yaml")
+        raise PageBudgetError(f"{key.topic} ({key.audience}, {key.lang}) needs {pages} pages but "
+                              f"its budget is {leaflet.page_budget}; shorten the text or raise "
+                              "`pages` for this audience in leaflets.yaml", pages, leaflet.page_budget)
     return pdf.pdf_bytes(document, pdf_variant="pdf/ua-1")
 
 

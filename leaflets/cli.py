@@ -1,4 +1,4 @@
-"""The command line: build, check and list leaflets."""
+"""The command line: build, check, list and serve leaflets."""
 
 from __future__ import annotations
 
@@ -164,6 +164,48 @@ def list_command(ctx: click.Context) -> None:
         click.echo(f"  {module.id:<24} {title}")
         click.echo(f"  {'':<24} audiences: {', '.join(module.topic.audiences)}; "
                    f"next review {module.topic.review.next_review}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Anything but loopback lets others on the "
+              "network reach the desk.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0 picks a free one).")
+@click.option("--clinic", "clinic_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="A clinic profile YAML that fills in the desk's clinic "
+              "details (default: `clinic:` in leaflets.yaml, if set).")
+@click.option("--timeout", type=click.FloatRange(1, 600), default=30, show_default=True,
+              help="Seconds one leaflet may take to render before the desk gives up.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
+          timeout: float) -> None:
+    """Serve the online version and the print desk, where clinicians personalise a leaflet.
+
+    Open the address it prints and go to /desk/. Run `leaflets build` first to serve the
+    online version too. Nothing typed at the desk is stored or logged.
+    """
+    from leaflets.clinic import load_clinic
+    from leaflets.desk.app import LOOPBACK, create_app, serve as run_server
+
+    content = _content(ctx)
+    clinic = load_clinic(content.project, clinic_path)
+    loopback = host in LOOPBACK
+    app = create_app(content, clinic, timeout=timeout, loopback_only=loopback)
+    if not loopback:
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can use "
+                   "the desk", err=True)
+
+    def announce(address: str) -> None:
+        click.echo(f"Print desk: {address}/desk/", err=False)
+        click.echo(f"Online version: {address}/  (Ctrl+C to stop)", err=False)
+        sys.stdout.flush()
+
+    try:
+        run_server(app, host, port, announce)
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another "
+                               "--port or --host") from None
 
 
 def main() -> None:
