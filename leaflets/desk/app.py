@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Mapping
 
-from flask import Flask, Response, request, send_from_directory
+from flask import Flask, Response, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -109,6 +109,10 @@ def create_app(content: Content, profile: Clinic | None, *, timeout: float = 30.
     @app.get("/desk/")
     def desk_form() -> Response:
         return desk(_defaults(content, profile))
+
+    @app.get("/desk/leaflet")
+    def desk_leaflet_again() -> Response:
+        return redirect("/desk/", 303)  # a reload or bookmark of the result: start afresh
 
     @app.post("/desk/leaflet")
     def desk_leaflet() -> Response:
