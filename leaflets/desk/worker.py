@@ -78,9 +78,9 @@ class Renderer:
             child.join()
         if kind == "budget":
             pages, budget = payload
-            raise RenderFailed(f"with the note and clinic details this leaflet needs {pages} "
-                               f"pages, but it must fit on {budget}; shorten the note or leave "
-                               "out the address")
+            raise RenderFailed(f"as asked, this leaflet needs {pages} pages, but it must fit "
+                               f"on {budget}; shorten the note, leave out the clinic address, "
+                               "or choose the other paper size")
         if kind == "failed":
             raise RenderFailed(payload)
         return payload
