@@ -65,7 +65,8 @@ def cli(ctx: click.Context, project: Path) -> None:
     \b
     Start with:  leaflets list      what the content defines
                  leaflets check     validate everything, write nothing
-                 leaflets build     build every leaflet into output/
+                 leaflets build     build every leaflet and the online version into output/
+                 leaflets serve     the online version and the print desk, on 127.0.0.1
     """
     ctx.obj = {"project": project}
 
@@ -137,8 +138,10 @@ def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content and write nothing."""
     from leaflets import readability
     from leaflets.assembly import leaflet_keys
+    from leaflets.clinic import load_clinic
 
     content = _content(ctx, strict=strict)
+    load_clinic(content.project)  # the profile named in leaflets.yaml, if any
     results = readability.measure_all(content)
     click.echo(readability.table(results))
     missed = [r for r in results if r.applies and not r.passed]

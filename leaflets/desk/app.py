@@ -8,6 +8,7 @@ cached.
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 from typing import Mapping
 
@@ -181,9 +182,14 @@ def create_app(content: Content, profile: Clinic | None, *, timeout: float = 30.
 
 def serve(app: Flask, host: str, port: int, announce) -> None:  # type: ignore[no-untyped-def]
     """Serve until interrupted; `announce` gets the desk's address once it listens."""
-    server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # Bound here, so a taken port is our clear error rather than the server's exit.
+    listener = socket.create_server((host, port), family=family)
+    port = listener.getsockname()[1]
+    server = make_server(host, port, app, threaded=True, request_handler=QuietHandler,
+                         fd=listener.detach())
     shown = f"[{host}]" if ":" in host else host
-    announce(f"http://{shown}:{server.server_port}")
+    announce(f"http://{shown}:{port}")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
