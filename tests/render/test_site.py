@@ -199,3 +199,12 @@ def test_no_page_is_written_when_a_leaflet_fails(tiny_project: Path):
     result = run("--project", tiny_project, "build")
     assert result.exit_code == 1
     assert not (tiny_project / "output").exists()
+
+
+def test_a_locale_overrides_the_built_in_site_strings(two_languages: Path):
+    dutch = two_languages / "content/_locales/nl.yaml"
+    dutch.write_text(dutch.read_text().replace("strings:\n", "strings:\n  download_pdf: Folder "
+                                               "downloaden\n", 1))
+    assert run("--project", two_languages, "build", "-q").exit_code == 0
+    page = read_page(two_languages / "output/nl/cramp/patient/index.html")
+    assert "Folder downloaden" in page.text and "Download de folder" not in page.text
