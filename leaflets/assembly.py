@@ -8,9 +8,10 @@ from typing import Callable
 from markupsafe import Markup
 
 from leaflets import markup
+from leaflets.clinic import Clinic
 from leaflets.graphics.diagrams import picture_svg
 from leaflets.graphics.qr import qr_svg
-from leaflets.i18n import Translator
+from leaflets.i18n import Translator, built_in_strings
 from leaflets.schema import BUILT_IN_SECTIONS, TIERS, Bullets, Paragraph, Reference
 from leaflets.validation import Content, Module
 
@@ -38,6 +39,9 @@ class RenderOptions:
 
     paper: str = "a4"  # "a4" or "letter"
     large_print: bool = False
+    clinic: Clinic | None = None  # None prints the neutral footer
+    note: str = ""  # a short personal note from the clinician, plain text
+    patient_name: str = ""  # the patient's first name, shown with the note
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,10 @@ class Leaflet:
     publisher: str
     options: RenderOptions
     t: Translator
+
+
+def translator(content: Content, lang: str) -> Translator:
+    return Translator(content.locales[lang], built_in_strings(lang))
 
 
 def leaflet_keys(content: Content) -> list[LeafletKey]:
@@ -165,7 +173,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
     options = options or RenderOptions(paper=content.project.config.paper)
     module: Module = content.modules[key.topic]
     topic, text = module.topic, module.texts[key.lang]
-    t = Translator(content.locales[key.lang])
+    t = translator(content, key.lang)
     references = cited_references(module, key.lang, key.audience)
     numbers = {ref.id: index for index, ref in enumerate(references, start=1)}
     cite = numbers.__getitem__

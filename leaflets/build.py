@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from leaflets.assembly import LeafletKey, RenderOptions, assemble, leaflet_keys
 from leaflets.config import ASSETS
-from leaflets.errors import BuildError
+from leaflets.errors import BuildError, PageBudgetError
 from leaflets.validation import Content
 
 
@@ -24,6 +24,7 @@ class Selection:
 @dataclass
 class BuildReport:
     written: list[Path] = field(default_factory=list)
+    pages: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
 
@@ -63,30 +64,38 @@ def render_leaflet(content: Content, key: LeafletKey, options: RenderOptions | N
                           [content.project.root, ASSETS, *template_dirs])
     pages = len(document.pages)
     if pages > leaflet.page_budget:
-        raise BuildError(f"{key.topic} ({key.audience}, {key.lang}) needs {pages} pages but its "
-                         f"budget is {leaflet.page_budget}; shorten the text or raise `pages` "
-                         "for this audience in leaflets.yaml")
+        raise PageBudgetError(f"{key.topic} ({key.audience}, {key.lang}) needs {pages} pages but "
+                              f"its budget is {leaflet.page_budget}; shorten the text or raise "
+                              "`pages` for this audience in leaflets.yaml", pages, leaflet.page_budget)
     return pdf.pdf_bytes(document, pdf_variant="pdf/ua-1")
 
 
-def build(content: Content, keys: Iterable[LeafletKey], *, keep_going: bool = False,
+def build(content: Content, keys: Iterable[LeafletKey], *, options: RenderOptions | None = None,
+          keep_going: bool = False,
           progress: Callable[[LeafletKey, str], None] = lambda key, state: None) -> BuildReport:
-    """Render every leaflet first; write only when all succeeded (or with keep_going)."""
+    """Render every leaflet and its web page first; write only when all succeeded (or with
+    keep_going)."""
     from leaflets.render.pdf import write_atomic
+    from leaflets.render.site import site_pages
 
     report = BuildReport()
     rendered: list[tuple[LeafletKey, bytes]] = []
     for key in keys:
         try:
-            rendered.append((key, render_leaflet(content, key)))
+            rendered.append((key, render_leaflet(content, key, options)))
             progress(key, "rendered")
         except BuildError as exc:
             report.failures.append(str(exc))
             progress(key, "failed")
     if report.failures and not keep_going:
         return report
+    pages = site_pages(content, {key: len(data) for key, data in rendered}, options)
     for key, data in rendered:
         path = pdf_path(content, key)
         write_atomic(path, data)
         report.written.append(path)
+    for page in pages:
+        path = content.project.output_dir / page.path
+        write_atomic(path, page.html.encode("utf-8"))
+        report.pages.append(path)
     return report

@@ -1,4 +1,4 @@
-"""The command line: build, check and list leaflets."""
+"""The command line: build, check, list and serve leaflets."""
 
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ def cli(ctx: click.Context, project: Path) -> None:
     \b
     Start with:  leaflets list      what the content defines
                  leaflets check     validate everything, write nothing
-                 leaflets build     build every leaflet into output/
+                 leaflets build     build every leaflet and the online version into output/
+                 leaflets serve     the online version and the print desk, on 127.0.0.1
     """
     ctx.obj = {"project": project}
 
@@ -88,18 +89,27 @@ def cli(ctx: click.Context, project: Path) -> None:
               help="Only this audience (repeatable): patient, carer or clinician.")
 @click.option("--keep-going", is_flag=True,
               help="Write the leaflets that built even if others failed (still exits 1).")
+@click.option("--clinic", "clinic_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="A clinic profile YAML to brand every leaflet with "
+              "(default: `clinic:` in leaflets.yaml, if set).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
-          audiences: tuple[str, ...], keep_going: bool, quiet: bool) -> None:
-    """Build leaflets (all of them by default) into the output folder.
+          audiences: tuple[str, ...], keep_going: bool, clinic_path: Path | None,
+          quiet: bool) -> None:
+    """Build leaflets (all of them by default) and their web pages into the output folder.
 
     All content is validated first: if anything is wrong, every problem is listed and
-    nothing is written. A leaflet that does not fit its page budget is an error.
+    nothing is written. A leaflet that does not fit its page budget is an error. The
+    output folder is the online version, ready to publish at base_url.
     """
+    from leaflets.assembly import RenderOptions
     from leaflets.build import Selection, build as run_build, select
+    from leaflets.clinic import load_clinic
 
     content = _content(ctx)
+    options = RenderOptions(paper=content.project.config.paper,
+                            clinic=load_clinic(content.project, clinic_path))
     try:
         keys = select(content, Selection(languages, topics, audiences))
     except ValueError as exc:
@@ -113,15 +123,15 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
         if not quiet:
             click.echo(f"[{done}/{total}] {state}: {key.folder}", err=True)
 
-    report = run_build(content, keys, keep_going=keep_going, progress=progress)
+    report = run_build(content, keys, options=options, keep_going=keep_going, progress=progress)
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:
         root = content.project.root
         for path in report.written:
             click.echo(str(path.relative_to(root)))
-        click.echo(f"{len(report.written)} leaflet(s) written, {len(report.failures)} failed.",
-                   err=True)
+        click.echo(f"{len(report.written)} leaflet(s) and {len(report.pages)} web page(s) "
+                   f"written, {len(report.failures)} failed.", err=True)
     if report.failures:
         if not keep_going:
             click.echo("Nothing was written. Fix the errors above, or use --keep-going.",
@@ -137,8 +147,10 @@ def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content and write nothing."""
     from leaflets import readability
     from leaflets.assembly import leaflet_keys
+    from leaflets.clinic import load_clinic
 
     content = _content(ctx, strict=strict)
+    load_clinic(content.project)  # the profile named in leaflets.yaml, if any
     results = readability.measure_all(content)
     click.echo(readability.table(results))
     missed = [r for r in results if r.applies and not r.passed]
@@ -210,6 +222,48 @@ def new_language(ctx: click.Context, code: str) -> None:
     _scaffold(ctx, make, code)
     click.echo(f"Add {code} to `languages:` in leaflets.yaml, write every empty value, "
                "then run: leaflets check", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Anything but loopback lets others on the "
+              "network reach the desk.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0 picks a free one).")
+@click.option("--clinic", "clinic_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="A clinic profile YAML that fills in the desk's clinic "
+              "details (default: `clinic:` in leaflets.yaml, if set).")
+@click.option("--timeout", type=click.FloatRange(1, 600), default=30, show_default=True,
+              help="Seconds one leaflet may take to render before the desk gives up.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
+          timeout: float) -> None:
+    """Serve the online version and the print desk, where clinicians personalise a leaflet.
+
+    Open the address it prints and go to /desk/. Run `leaflets build` first to serve the
+    online version too. Nothing typed at the desk is stored or logged.
+    """
+    from leaflets.clinic import load_clinic
+    from leaflets.desk.app import LOOPBACK, create_app, serve as run_server
+
+    content = _content(ctx)
+    clinic = load_clinic(content.project, clinic_path)
+    loopback = host in LOOPBACK
+    app = create_app(content, clinic, timeout=timeout, loopback_only=loopback)
+    if not loopback:
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can use "
+                   "the desk", err=True)
+
+    def announce(address: str) -> None:
+        click.echo(f"Print desk: {address}/desk/", err=False)
+        click.echo(f"Online version: {address}/  (Ctrl+C to stop)", err=False)
+        sys.stdout.flush()
+
+    try:
+        run_server(app, host, port, announce)
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another "
+                               "--port or --host") from None
 
 
 def main() -> None:

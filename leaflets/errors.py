@@ -57,3 +57,12 @@ class ContentErrors(LeafletsError):
 
 class BuildError(LeafletsError):
     """A leaflet could not be rendered or does not fit its page budget."""
+
+
+class PageBudgetError(BuildError):
+    """A leaflet needs more pages than its audience allows."""
+
+    def __init__(self, message: str, pages: int, budget: int):
+        super().__init__(message)
+        self.pages = pages
+        self.budget = budget

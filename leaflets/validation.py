@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from leaflets import markup
 from leaflets.config import Project
 from leaflets.errors import ContentError, ContentErrors, ErrorList
+from leaflets.i18n import built_in_strings
 from leaflets.loading import Document, KeyPath, format_key, load_file
 from leaflets.schema import (
     BUILT_IN_SECTIONS, ID_PATTERN, TIERS, Bullets, Locale, Paragraph, PluralText, Steps, Topic,
@@ -106,6 +107,8 @@ def _message(model: type[BaseModel], error: Any, key_path: KeyPath) -> str:
     if kind == "string_pattern_mismatch":
         return (f"{error['input']!r} is not a valid id: use lowercase letters, digits and "
                 "single hyphens (like night-leg-cramps)")
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
     found = type(error["input"]).__name__.replace("NoneType", "nothing").replace("str", "text")
     message = error["msg"].removeprefix("Value error, ")
     if kind.endswith("_type"):
@@ -179,7 +182,8 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
             for key in sorted(set(source.strings) - set(locale.strings)):
                 errors.add(document.path, *document.position(("strings",)), f"strings.{key}",
                            f"missing; the {project.config.source_language} interface has it")
-            for key in sorted(set(locale.strings) - set(source.strings)):
+            built_in = set(built_in_strings(project.config.source_language))
+            for key in sorted(set(locale.strings) - set(source.strings) - built_in):
                 errors.add(document.path, *document.position(("strings", key)), f"strings.{key}",
                            f"not in the {project.config.source_language} interface; remove it")
     return locales
