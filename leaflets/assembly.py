@@ -140,7 +140,9 @@ def _dose(t: Translator, hold: int | None, repeats: int | None) -> str:
 
 def _page_budget(content: Content, key: LeafletKey, options: RenderOptions) -> int:
     spec = content.project.config.audiences[key.audience]
-    return spec.large_print_pages if options.large_print else spec.pages
+    budget = spec.large_print_pages if options.large_print else spec.pages
+    # A clinician's personal note is printed in full even when the leaflet is already full.
+    return budget + 1 if options.note else budget
 
 
 def _leaflet_texts(module: Module, lang: str, audience: str) -> list[str]:
