@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable
 
 from markupsafe import Markup
@@ -11,6 +12,7 @@ from leaflets import markup
 from leaflets.graphics.diagrams import picture_svg
 from leaflets.graphics.qr import qr_svg
 from leaflets.i18n import Translator
+from leaflets.reproducible import document_date
 from leaflets.schema import BUILT_IN_SECTIONS, TIERS, Bullets, Paragraph, Reference
 from leaflets.validation import Content, Module
 
@@ -91,6 +93,7 @@ class Leaflet:
     last_reviewed: str
     next_review: str
     version: str
+    issued: datetime  # the PDF's creation date: SOURCE_DATE_EPOCH or the last review
     url: str
     qr: Markup
     page_budget: int
@@ -208,6 +211,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         last_reviewed=t.date(topic.review.last_reviewed),
         next_review=t.date(topic.review.next_review),
         version=topic.review.version,
+        issued=document_date(topic.review.last_reviewed),
         url=url,
         qr=qr_svg(url, t("qr_alt", title=title)),
         page_budget=_page_budget(content, key, options),

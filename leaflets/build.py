@@ -66,7 +66,7 @@ def render_leaflet(content: Content, key: LeafletKey, options: RenderOptions | N
         raise BuildError(f"{key.topic} ({key.audience}, {key.lang}) needs {pages} pages but its "
                          f"budget is {leaflet.page_budget}; shorten the text or raise `pages` "
                          "for this audience in leaflets.yaml")
-    return pdf.pdf_bytes(document, pdf_variant="pdf/ua-1")
+    return pdf.pdf_bytes(document, variant="pdf/ua-1", issued=leaflet.issued)
 
 
 def build(content: Content, keys: Iterable[LeafletKey], *, keep_going: bool = False,

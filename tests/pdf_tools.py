@@ -11,7 +11,7 @@ import zxingcpp
 
 def pdf_text(path: Path) -> str:
     """The text as copy-paste and screen readers get it, whitespace folded."""
-    raw = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+    raw = subprocess.run(["pdftotext", str(path), "-"], check=True,
                          capture_output=True, text=True).stdout
     return " ".join(raw.split())
 
