@@ -77,20 +77,29 @@ def cli(ctx: click.Context, project: Path) -> None:
               help="Only this topic (repeatable), e.g. --topic night-leg-cramps.")
 @click.option("--audience", "audiences", multiple=True, metavar="AUDIENCE",
               help="Only this audience (repeatable): patient, carer or clinician.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size; default: `paper` in leaflets.yaml. The other size is written "
+                   "as ...-<lang>-<paper>.pdf.")
+@click.option("--large-print", is_flag=True,
+              help="Body text at 16 pt or more, written as ...-<lang>-large.pdf within the "
+                   "audience's `large_print_pages`.")
 @click.option("--keep-going", is_flag=True,
               help="Write the leaflets that built even if others failed (still exits 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
-          audiences: tuple[str, ...], keep_going: bool, quiet: bool) -> None:
+          audiences: tuple[str, ...], paper: str | None, large_print: bool, keep_going: bool,
+          quiet: bool) -> None:
     """Build leaflets (all of them by default) into the output folder.
 
     All content is validated first: if anything is wrong, every problem is listed and
     nothing is written. A leaflet that does not fit its page budget is an error.
     """
+    from leaflets.assembly import RenderOptions
     from leaflets.build import Selection, build as run_build, select
 
     content = _content(ctx)
+    options = RenderOptions(paper=paper or content.project.config.paper, large_print=large_print)
     try:
         keys = select(content, Selection(languages, topics, audiences))
     except ValueError as exc:
@@ -104,7 +113,7 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
         if not quiet:
             click.echo(f"[{done}/{total}] {state}: {key.folder}", err=True)
 
-    report = run_build(content, keys, keep_going=keep_going, progress=progress)
+    report = run_build(content, keys, keep_going=keep_going, options=options, progress=progress)
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:
