@@ -150,6 +150,68 @@ def check(ctx: click.Context, strict: bool) -> None:
                f"{len(content.warnings)} warning(s)")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", "languages", multiple=True, metavar="LANG", help="Only this language.")
+@click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic.")
+@click.option("--audience", "audiences", multiple=True, metavar="AUDIENCE",
+              help="Only this audience.")
+@click.pass_context
+def verify(ctx: click.Context, paths: tuple[Path, ...], languages: tuple[str, ...],
+           topics: tuple[str, ...], audiences: tuple[str, ...]) -> None:
+    """Check the structure of built PDFs: tags, metadata, fonts, form fields.
+
+    With no PATHS, checks every leaflet PDF in the output folder (both papers, normal
+    and large print) and reports leaflets whose default PDF has not been built. Lists
+    every missing item per file; exits 1 if anything is missing.
+
+    These are structure checks with pikepdf, not a PDF/UA conformance report (veraPDF).
+    """
+    from leaflets.build import Selection, select
+    from leaflets import verify as checks
+
+    content = _content(ctx)
+    try:
+        keys = select(content, Selection(languages, topics, audiences))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    known = checks.expected_pdfs(content, keys)
+    if paths:
+        targets = [(path, known.get(path.resolve(), (None, False))[0]) for path in paths]
+        not_built = []
+    else:
+        targets = [(path, expected) for path, (expected, _) in known.items() if path.is_file()]
+        not_built = [path for path, (_, default) in known.items()
+                     if default and not path.is_file()]
+    reports = [checks.verify_pdf(path, expected) for path, expected in targets]
+    _print_verification(content.project.root, reports, not_built)
+    if not_built or any(report.missing for report in reports) or not reports:
+        sys.exit(1)
+
+
+def _print_verification(root: Path, reports: list, not_built: list[Path]) -> None:
+    from leaflets.verify import CHECKS
+
+    def shown(path: Path) -> str:
+        return str(path.relative_to(root)) if path.resolve().is_relative_to(root) else str(path)
+
+    for path in not_built:
+        click.echo(f"{shown(path)}: missing: not built; run leaflets build")
+    for report in reports:
+        if not report.missing:
+            click.echo(f"{shown(report.path)}: all {len(CHECKS)} structure checks pass")
+        for check, problem in report.missing:
+            click.echo(f"{shown(report.path)}: {check}: {problem}")
+    click.echo(f"\n{'check':<20} PDFs passing")
+    for name in CHECKS:
+        failing = sum(1 for report in reports if any(c == name for c, _ in report.missing))
+        click.echo(f"{name:<20} {len(reports) - failing}/{len(reports)}")
+    passing = sum(1 for report in reports if not report.missing)
+    click.echo(f"{len(reports)} PDF(s) checked, {passing} pass every check"
+               + (f", {len(not_built)} not built" if not_built else "")
+               + ". These are structure checks, not a PDF/UA conformance report.")
+
+
 @cli.command(name="list")
 @click.pass_context
 def list_command(ctx: click.Context) -> None:

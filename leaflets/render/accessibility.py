@@ -16,9 +16,12 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pikepdf
-import weasyprint
+
+if TYPE_CHECKING:
+    import weasyprint
 
 PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
 
@@ -39,7 +42,7 @@ def label_names(document: weasyprint.Document) -> dict[str, str]:
     return names
 
 
-def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
+def reachable_elements(root: pikepdf.Object) -> set[tuple[int, int]]:
     """The object ids of every structure element in the tree under `root`."""
     seen: set[tuple[int, int]] = set()
     stack = [root]
@@ -57,14 +60,14 @@ def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
     return seen
 
 
-def _page_elements(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Array]:
+def page_elements(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Array]:
     """The parent tree's per-page arrays (MCID → structure element), by StructParents key."""
     nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
     return {int(key): value for key, value in zip(nums[::2], nums[1::2])
             if isinstance(value, pikepdf.Array)}
 
 
-def _orphans(elements: pikepdf.Array, reachable: set[tuple[int, int]]) -> set[int]:
+def orphan_mcids(elements: pikepdf.Array, reachable: set[tuple[int, int]]) -> set[int]:
     """The marked-content ids whose structure element is not in the tree."""
     return {mcid for mcid, element in enumerate(elements)
             if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
@@ -82,11 +85,11 @@ def _remark(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
 
 
 def _mark_pagination_artifacts(pdf: pikepdf.Pdf) -> None:
-    reachable = _reachable(pdf.Root.StructTreeRoot.K)
-    by_key = _page_elements(pdf)
+    reachable = reachable_elements(pdf.Root.StructTreeRoot.K)
+    by_key = page_elements(pdf)
     for page in pdf.pages:
         elements = by_key.get(int(page.obj.get("/StructParents", -1)))
-        mcids = _orphans(elements, reachable) if elements is not None else set()
+        mcids = orphan_mcids(elements, reachable) if elements is not None else set()
         if mcids:
             _remark(pdf, page, mcids)
             for mcid in mcids:
