@@ -41,24 +41,41 @@ class TextRun:
     text: str
     size_pt: float
     tags: tuple[str, ...]  # structure types from the root down; () for an artifact
+    box: tuple[float, float, float, float]  # left, bottom, right, top in points
+    elements: tuple[int, ...] = ()  # reading-order index of each element in `tags`
 
     @property
     def artifact(self) -> bool:
         return not self.tags
 
 
-def _mcid_tags(pdf: pikepdf.Pdf) -> dict[tuple[int, int], tuple[str, ...]]:
-    """(page index, MCID) → the structure types from the root to the element holding it."""
+def _reading_order(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    """Each structure element's position in a depth-first walk of the tree."""
+    order: dict[tuple[int, int], int] = {}
+    stack = [pdf.Root.StructTreeRoot.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            order[node.objgen] = len(order)
+            stack.append(node.get("/K", pikepdf.Array()))
+    return order
+
+
+def _mcid_elements(pdf: pikepdf.Pdf) -> dict[tuple[int, int], tuple[tuple[str, int], ...]]:
+    """(page index, MCID) → (structure type, reading order) from the root to its element."""
     nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
     by_key = {int(k): v for k, v in zip(nums[::2], nums[1::2]) if isinstance(v, pikepdf.Array)}
+    order = _reading_order(pdf)
     found = {}
     for index, page in enumerate(pdf.pages):
         for mcid, element in enumerate(by_key.get(int(page.obj.get("/StructParents", -1)), ())):
-            tags = []
+            path = []
             while isinstance(element, pikepdf.Dictionary) and "/S" in element:
-                tags.append(str(element.S)[1:])
+                path.append((str(element.S)[1:], order.get(element.objgen, -1)))
                 element = element.get("/P")
-            found[index, mcid] = tuple(reversed(tags))
+            found[index, mcid] = tuple(reversed(path))
     return found
 
 
@@ -72,7 +89,7 @@ def _object_text(obj, textpage) -> str:
 def text_runs(path: Path) -> list[TextRun]:
     """Every text object of the PDF with its size in points and its structure tags."""
     with pikepdf.open(path) as pdf:
-        tags = _mcid_tags(pdf)
+        elements = _mcid_elements(pdf)
     runs = []
     document = pypdfium2.PdfDocument(path)
     for index, page in enumerate(document):
@@ -82,9 +99,11 @@ def text_runs(path: Path) -> list[TextRun]:
             pdfium_c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size))
             a, b, c, d, _, _ = obj.get_matrix().get()
             mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj.raw)
+            path = elements.get((index, mcid), ()) if mcid >= 0 else ()
             runs.append(TextRun(index + 1, _object_text(obj, textpage),
                                 size.value * math.sqrt(abs(a * d - b * c)),
-                                tags.get((index, mcid), ()) if mcid >= 0 else ()))
+                                tuple(tag for tag, _ in path), obj.get_bounds(),
+                                tuple(position for _, position in path)))
     return runs
 
 
