@@ -15,6 +15,7 @@ from weasyprint.formatting_structure import boxes
 
 MIN_TEXT_PT = 9.0  # nothing smaller, anywhere, in normal print
 MIN_LARGE_PRINT_TEXT_PT = 12.0  # nor in large print (where body text is 16 pt)
+SAFE_EDGE_MM = 12.0  # office printers do not print closer to the paper's edge
 PX_PER_MM = 96 / 25.4
 PT_PER_PX = 0.75
 # Half a CSS pixel: below what a printer can show, above rounding in the layout.
@@ -25,6 +26,7 @@ TOLERANCE_PX = 0.5
 class LayoutProblem:
     page: int
     section: str
+    kind: str  # "overflow", "edge" or "size"
     message: str
 
     def __str__(self) -> str:
@@ -60,31 +62,52 @@ def _excess(left: float, width: float, parent: boxes.Box) -> float:
     return max(inner_left - left, left + width - (inner_left + parent.width))
 
 
+def _text_of(box: boxes.Box) -> str:
+    words = " ".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
+    return words.strip() or box.element_tag or "a box"
+
+
+def _inside_safe_edge(text: boxes.TextBox, page: boxes.PageBox) -> float:
+    """How far (px) text comes closer than SAFE_EDGE_MM to the paper's edge."""
+    safe = SAFE_EDGE_MM * PX_PER_MM
+    return max(safe - text.position_x, text.position_x + text.width - (page.margin_width() - safe),
+               safe - text.position_y, text.position_y + text.height - (page.margin_height() - safe))
+
+
 def _overflow(box: boxes.Box, parent: boxes.Box) -> tuple[float, str] | None:
     """The worst overflow of a line's text, or of a block, out of its parent's content box."""
     if isinstance(box, boxes.LineBox):
         found = max(((_excess(text.position_x, text.width, parent), text.text)
                      for child in box.children for text in _text_boxes(child)), default=None)
     elif isinstance(box, (boxes.BlockLevelBox, boxes.FlexContainerBox)) and box.is_in_normal_flow():
-        found = (_excess(box.border_box_x(), box.border_width(), parent), box.element_tag or "box")
+        found = (_excess(box.border_box_x(), box.border_width(), parent), _text_of(box))
     else:
         found = None
     return found if found and found[0] > TOLERANCE_PX else None
 
 
-def _walk(box: boxes.Box, parent: boxes.Box | None, page: int, section: str,
-          min_pt: float) -> Iterator[LayoutProblem]:
+def _walk(box: boxes.Box, parent: boxes.Box | None, page: tuple[int, boxes.PageBox],
+          section: str, min_pt: float) -> Iterator[LayoutProblem]:
     section = _section_name(box, section)
     found = _overflow(box, parent) if isinstance(parent, boxes.ParentBox) else None
     if found:
         excess, what = found
-        yield LayoutProblem(page, section, f"'{_excerpt(what)}' runs {excess / PX_PER_MM:.1f} mm "
+        yield LayoutProblem(page[0], section, "overflow",
+                            f"'{_excerpt(what)}' runs {excess / PX_PER_MM:.1f} mm "
                             "outside its box; shorten it, or break a long word, number or "
                             "address with spaces or hyphens")
     if isinstance(box, boxes.TextBox) and box.text.strip():
+        closer = _inside_safe_edge(box, page[1]) / PX_PER_MM
+        if closer > TOLERANCE_PX / PX_PER_MM:
+            where = (f"runs {closer - SAFE_EDGE_MM:.1f} mm off the paper" if closer > SAFE_EDGE_MM
+                     else f"comes within {SAFE_EDGE_MM - closer:.1f} mm of the paper's edge")
+            yield LayoutProblem(page[0], section, "edge",
+                                f"'{_excerpt(box.text)}' {where}; office printers need "
+                                f"{SAFE_EDGE_MM:g} mm: shorten it or widen the page margins")
         size = box.style["font_size"] * PT_PER_PX
         if size < min_pt - 0.01:
-            yield LayoutProblem(page, section, f"'{_excerpt(box.text)}' is set in {size:g} pt, "
+            yield LayoutProblem(page[0], section, "size",
+                                f"'{_excerpt(box.text)}' is set in {size:g} pt, "
                                 f"below the {min_pt:g} pt minimum; raise its font-size in the "
                                 "stylesheet")
     for child in box.all_children():
@@ -92,8 +115,14 @@ def _walk(box: boxes.Box, parent: boxes.Box | None, page: int, section: str,
 
 
 def layout_problems(document: weasyprint.Document, min_pt: float) -> list[LayoutProblem]:
-    """Every overflow and every text smaller than `min_pt`, page by page."""
-    problems: list[LayoutProblem] = []
+    """Overflow, text too near the paper's edge or smaller than `min_pt`.
+
+    The first problem of each kind per page and section, so that one long word does not
+    bury the report.
+    """
+    first: dict[tuple[int, str, str], LayoutProblem] = {}
     for number, page in enumerate(document.pages, start=1):
-        problems.extend(_walk(page._page_box, None, number, "page", min_pt))
-    return list(dict.fromkeys(problems))
+        # The page box is private in WeasyPrint's Page, but it is the laid-out tree itself.
+        for problem in _walk(page._page_box, None, (number, page._page_box), "page", min_pt):
+            first.setdefault((problem.page, problem.section, problem.kind), problem)
+    return list(first.values())
