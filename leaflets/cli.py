@@ -66,6 +66,7 @@ def cli(ctx: click.Context, project: Path) -> None:
     Start with:  leaflets list      what the content defines
                  leaflets check     validate everything, write nothing
                  leaflets build     build every leaflet into output/
+                 leaflets verify    structure checks of the built PDFs
     """
     ctx.obj = {"project": project}
 
@@ -159,7 +160,7 @@ def check(ctx: click.Context, strict: bool) -> None:
 @click.pass_context
 def verify(ctx: click.Context, paths: tuple[Path, ...], languages: tuple[str, ...],
            topics: tuple[str, ...], audiences: tuple[str, ...]) -> None:
-    """Check the structure of built PDFs: tags, metadata, fonts, form fields.
+    """Structure checks of built PDFs: tags, metadata, fonts, forms.
 
     With no PATHS, checks every leaflet PDF in the output folder (both papers, normal
     and large print) and reports leaflets whose default PDF has not been built. Lists
@@ -175,41 +176,12 @@ def verify(ctx: click.Context, paths: tuple[Path, ...], languages: tuple[str, ..
         keys = select(content, Selection(languages, topics, audiences))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    known = checks.expected_pdfs(content, keys)
-    if paths:
-        targets = [(path, known.get(path.resolve(), (None, False))[0]) for path in paths]
-        not_built = []
-    else:
-        targets = [(path, expected) for path, (expected, _) in known.items() if path.is_file()]
-        not_built = [path for path, (_, default) in known.items()
-                     if default and not path.is_file()]
+    targets, not_built = checks.targets(content, keys, paths)
     reports = [checks.verify_pdf(path, expected) for path, expected in targets]
-    _print_verification(content.project.root, reports, not_built)
+    for line in checks.report_lines(content.project.root, reports, not_built):
+        click.echo(line)
     if not_built or any(report.missing for report in reports) or not reports:
         sys.exit(1)
-
-
-def _print_verification(root: Path, reports: list, not_built: list[Path]) -> None:
-    from leaflets.verify import CHECKS
-
-    def shown(path: Path) -> str:
-        return str(path.relative_to(root)) if path.resolve().is_relative_to(root) else str(path)
-
-    for path in not_built:
-        click.echo(f"{shown(path)}: missing: not built; run leaflets build")
-    for report in reports:
-        if not report.missing:
-            click.echo(f"{shown(report.path)}: all {len(CHECKS)} structure checks pass")
-        for check, problem in report.missing:
-            click.echo(f"{shown(report.path)}: {check}: {problem}")
-    click.echo(f"\n{'check':<20} PDFs passing")
-    for name in CHECKS:
-        failing = sum(1 for report in reports if any(c == name for c, _ in report.missing))
-        click.echo(f"{name:<20} {len(reports) - failing}/{len(reports)}")
-    passing = sum(1 for report in reports if not report.missing)
-    click.echo(f"{len(reports)} PDF(s) checked, {passing} pass every check"
-               + (f", {len(not_built)} not built" if not_built else "")
-               + ". These are structure checks, not a PDF/UA conformance report.")
 
 
 @cli.command(name="list")

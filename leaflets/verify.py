@@ -356,3 +356,42 @@ def expected_pdfs(content: Content, keys: Iterable[LeafletKey],
                 found[pdf_path(content, key, options)] = (
                     _expected(content, key, options, environ), default)
     return found
+
+
+def targets(content: Content, keys: Iterable[LeafletKey], paths: Iterable[Path] = ()
+            ) -> tuple[list[tuple[Path, Expected | None]], list[Path]]:
+    """The PDFs to check, each with what it must carry, and the default PDFs not built.
+
+    Given paths are checked as they are; a path that is a leaflet's file is held to its
+    content. Without paths, every leaflet file that exists is checked.
+    """
+    known = expected_pdfs(content, keys)
+    paths = list(paths)
+    if paths:
+        return [(path, known.get(path.resolve(), (None, False))[0]) for path in paths], []
+    found = [(path, expected) for path, (expected, _) in known.items() if path.is_file()]
+    not_built = [path for path, (_, default) in known.items() if default and not path.is_file()]
+    return found, not_built
+
+
+def report_lines(root: Path, reports: list[PdfReport], not_built: list[Path]) -> Iterator[str]:
+    """Each missing item per file, then how many files pass each check."""
+
+    def shown(path: Path) -> str:
+        return str(path.relative_to(root)) if path.resolve().is_relative_to(root) else str(path)
+
+    for path in not_built:
+        yield f"{shown(path)}: missing: not built; run leaflets build"
+    for report in reports:
+        if not report.missing:
+            yield f"{shown(report.path)}: all {len(CHECKS)} structure checks pass"
+        yield from (f"{shown(report.path)}: {check}: {problem}"
+                    for check, problem in report.missing)
+    yield f"\n{'check':<20} PDFs passing"
+    for name in CHECKS:
+        failing = sum(1 for report in reports if any(c == name for c, _ in report.missing))
+        yield f"{name:<20} {len(reports) - failing}/{len(reports)}"
+    passing = sum(1 for report in reports if not report.missing)
+    yield (f"{len(reports)} PDF(s) checked, {passing} pass every check"
+           + (f", {len(not_built)} not built" if not_built else "")
+           + ". These are structure checks, not a PDF/UA conformance report.")
