@@ -1,8 +1,8 @@
-"""The layout guard: text that runs outside its box or is too small to read stops the build.
+"""The layout guard: text outside its box, near the paper's edge or too small stops the build.
 
 It walks WeasyPrint's laid-out boxes before anything is written, so a long word, URL or
-number that would overflow its column, or would be clipped at the edge of the page, is
-reported with the section it is in.
+number that would overflow its column, or would be lost at the edge of the paper, is
+reported with the page and section it is in.
 """
 
 from __future__ import annotations
