@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable
 
 from markupsafe import Markup
@@ -12,6 +13,7 @@ from leaflets.clinic import Clinic
 from leaflets.graphics.diagrams import picture_svg
 from leaflets.graphics.qr import qr_svg
 from leaflets.i18n import Translator, built_in_strings
+from leaflets.reproducible import document_date
 from leaflets.schema import BUILT_IN_SECTIONS, TIERS, Bullets, Paragraph, Reference
 from leaflets.validation import Content, Module
 
@@ -95,6 +97,7 @@ class Leaflet:
     last_reviewed: str
     next_review: str
     version: str
+    issued: datetime  # the PDF's creation date: SOURCE_DATE_EPOCH or the last review
     url: str
     qr: Markup
     page_budget: int
@@ -220,6 +223,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         last_reviewed=t.date(topic.review.last_reviewed),
         next_review=t.date(topic.review.next_review),
         version=topic.review.version,
+        issued=document_date(topic.review.last_reviewed),
         url=url,
         qr=qr_svg(url, t("qr_alt", title=title)),
         page_budget=_page_budget(content, key, options),

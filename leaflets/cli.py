@@ -76,6 +76,7 @@ def cli(ctx: click.Context, project: Path) -> None:
                  leaflets check     validate everything, write nothing
                  leaflets build     build every leaflet and the online version into output/
                  leaflets serve     the online version and the print desk, on 127.0.0.1
+                 leaflets verify    structure checks of the built PDFs
     """
     ctx.obj = {"project": project}
 
@@ -87,6 +88,12 @@ def cli(ctx: click.Context, project: Path) -> None:
               help="Only this topic (repeatable), e.g. --topic night-leg-cramps.")
 @click.option("--audience", "audiences", multiple=True, metavar="AUDIENCE",
               help="Only this audience (repeatable): patient, carer or clinician.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size; default: `paper` in leaflets.yaml. The other size is written "
+                   "as ...-<lang>-<paper>.pdf.")
+@click.option("--large-print", is_flag=True,
+              help="Body text at 16 pt or more, written as ...-<lang>-large.pdf within the "
+                   "audience's `large_print_pages`.")
 @click.option("--keep-going", is_flag=True,
               help="Write the leaflets that built even if others failed (still exits 1).")
 @click.option("--clinic", "clinic_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -95,8 +102,8 @@ def cli(ctx: click.Context, project: Path) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
-          audiences: tuple[str, ...], keep_going: bool, clinic_path: Path | None,
-          quiet: bool) -> None:
+          audiences: tuple[str, ...], paper: str | None, large_print: bool, keep_going: bool,
+          clinic_path: Path | None, quiet: bool) -> None:
     """Build leaflets (all of them by default) and their web pages into the output folder.
 
     All content is validated first: if anything is wrong, every problem is listed and
@@ -108,7 +115,7 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
     from leaflets.clinic import load_clinic
 
     content = _content(ctx)
-    options = RenderOptions(paper=content.project.config.paper,
+    options = RenderOptions(paper=paper or content.project.config.paper, large_print=large_print,
                             clinic=load_clinic(content.project, clinic_path))
     try:
         keys = select(content, Selection(languages, topics, audiences))
@@ -123,7 +130,7 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
         if not quiet:
             click.echo(f"[{done}/{total}] {state}: {key.folder}", err=True)
 
-    report = run_build(content, keys, options=options, keep_going=keep_going, progress=progress)
+    report = run_build(content, keys, keep_going=keep_going, options=options, progress=progress)
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:
@@ -160,6 +167,39 @@ def check(ctx: click.Context, strict: bool) -> None:
         sys.exit(1)
     click.echo(f"ok: {len(content.modules)} topic(s), {len(leaflet_keys(content))} leaflet(s), "
                f"{len(content.warnings)} warning(s)")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", "languages", multiple=True, metavar="LANG", help="Only this language.")
+@click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic.")
+@click.option("--audience", "audiences", multiple=True, metavar="AUDIENCE",
+              help="Only this audience.")
+@click.pass_context
+def verify(ctx: click.Context, paths: tuple[Path, ...], languages: tuple[str, ...],
+           topics: tuple[str, ...], audiences: tuple[str, ...]) -> None:
+    """Structure checks of built PDFs: tags, metadata, fonts, forms.
+
+    With no PATHS, checks every leaflet PDF in the output folder (both papers, normal
+    and large print) and reports leaflets whose default PDF has not been built. Lists
+    every missing item per file; exits 1 if anything is missing.
+
+    These are structure checks with pikepdf, not a PDF/UA conformance report (veraPDF).
+    """
+    from leaflets.build import Selection, select
+    from leaflets import verify as checks
+
+    content = _content(ctx)
+    try:
+        keys = select(content, Selection(languages, topics, audiences))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    targets, not_built = checks.targets(content, keys, paths)
+    reports = [checks.verify_pdf(path, expected) for path, expected in targets]
+    for line in checks.report_lines(content.project.root, reports, not_built):
+        click.echo(line)
+    if not_built or any(report.missing for report in reports) or not reports:
+        sys.exit(1)
 
 
 @cli.command(name="list")

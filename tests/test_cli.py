@@ -55,7 +55,7 @@ def test_page_budget_overflow_names_the_leaflet(tiny_project: Path):
                                          "      - p: A cramp is a tight muscle. [^nhs]\n" * 120))
     result = run("--project", tiny_project, "build")
     assert result.exit_code == 1
-    assert "cramp (patient, en) needs" in result.stderr and "budget is 2" in result.stderr
+    assert "cramp (patient, en, a4) needs" in result.stderr and "budget is 2" in result.stderr
 
 
 def test_missing_project_is_a_clear_error(tmp_path: Path):
