@@ -16,11 +16,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the tests use (poppler for pdftotext). Installed only when missing.
+# Debian packages the tests use: poppler for pdftotext, and chromium for the browser tests
+# (Playwright drives /usr/bin/chromium; it never downloads a browser). Installed when missing.
 system-deps:
-	@command -v pdftotext >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
-	  else echo "please install poppler-utils (pdftotext)"; exit 1; fi; }
+	@missing=""; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "please install:$$missing"; exit 1; fi; fi
 
 build: $(STAMP)
 	$(BIN)/leaflets build

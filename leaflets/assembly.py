@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable
 
 from markupsafe import Markup
 
 from leaflets import markup
+from leaflets.clinic import Clinic
 from leaflets.graphics.diagrams import picture_svg
 from leaflets.graphics.qr import qr_svg
-from leaflets.i18n import Translator
+from leaflets.i18n import Translator, built_in_strings
+from leaflets.reproducible import document_date
 from leaflets.schema import BUILT_IN_SECTIONS, TIERS, Bullets, Paragraph, Reference
 from leaflets.validation import Content, Module
 
@@ -38,6 +41,9 @@ class RenderOptions:
 
     paper: str = "a4"  # "a4" or "letter"
     large_print: bool = False
+    clinic: Clinic | None = None  # None prints the neutral footer
+    note: str = ""  # a short personal note from the clinician, plain text
+    patient_name: str = ""  # the patient's first name, shown with the note
 
 
 @dataclass(frozen=True)
@@ -91,12 +97,17 @@ class Leaflet:
     last_reviewed: str
     next_review: str
     version: str
+    issued: datetime  # the PDF's creation date: SOURCE_DATE_EPOCH or the last review
     url: str
     qr: Markup
     page_budget: int
     publisher: str
     options: RenderOptions
     t: Translator
+
+
+def translator(content: Content, lang: str) -> Translator:
+    return Translator(content.locales[lang], built_in_strings(lang))
 
 
 def leaflet_keys(content: Content) -> list[LeafletKey]:
@@ -132,7 +143,9 @@ def _dose(t: Translator, hold: int | None, repeats: int | None) -> str:
 
 def _page_budget(content: Content, key: LeafletKey, options: RenderOptions) -> int:
     spec = content.project.config.audiences[key.audience]
-    return spec.large_print_pages if options.large_print else spec.pages
+    budget = spec.large_print_pages if options.large_print else spec.pages
+    # A clinician's personal note is printed in full even when the leaflet is already full.
+    return budget + 1 if options.note else budget
 
 
 def _leaflet_texts(module: Module, lang: str, audience: str) -> list[str]:
@@ -165,7 +178,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
     options = options or RenderOptions(paper=content.project.config.paper)
     module: Module = content.modules[key.topic]
     topic, text = module.topic, module.texts[key.lang]
-    t = Translator(content.locales[key.lang])
+    t = translator(content, key.lang)
     references = cited_references(module, key.lang, key.audience)
     numbers = {ref.id: index for index, ref in enumerate(references, start=1)}
     cite = numbers.__getitem__
@@ -178,18 +191,21 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         elif section_id in BUILT_IN_SECTIONS:
             heading = text.diagram.title if section_id == "diagram" else t(section_id.replace("-", "_"))
             sections.append(SectionView(section_id, section_id, heading))
+    layout = topic.audiences[key.audience]
     template_dirs = tuple(content.project.template_dirs)
     steps = tuple(
         StepView(number, picture_svg(template_dirs, step.picture, markup.plain(text.diagram.steps[step.id])),
                  markup.to_html(text.diagram.steps[step.id], cite),
                  _dose(t, step.hold_seconds, step.repeats))
         for number, step in enumerate(topic.diagram.steps, start=1)
-    )
+    ) if "diagram" in layout else ()
     tiers = tuple(
         TierView(tier, t.tier(tier), tuple(markup.to_html(f"{text.red_flags[f.id]} [^{f.source}]", cite)
                                            for f in topic.red_flags if f.tier == tier))
         for tier in TIERS
-    )
+    ) if "get-help" in layout else ()
+    checklist = tuple((item.id, markup.to_html(text.checklist[item.id], cite))
+                      for item in topic.checklist) if "checklist" in layout else ()
     url = leaflet_url(content, key)
     title = text.title
     return Leaflet(
@@ -201,13 +217,13 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         diagram_title=text.diagram.title,
         diagram_description=text.diagram.description,
         steps=steps,
-        checklist=tuple((item.id, markup.to_html(text.checklist[item.id], cite))
-                        for item in topic.checklist),
+        checklist=checklist,
         tiers=tuple(tier for tier in tiers if tier.flags),
         references=tuple(ReferenceView(numbers[ref.id], ref) for ref in references),
         last_reviewed=t.date(topic.review.last_reviewed),
         next_review=t.date(topic.review.next_review),
         version=topic.review.version,
+        issued=document_date(topic.review.last_reviewed),
         url=url,
         qr=qr_svg(url, t("qr_alt", title=title)),
         page_budget=_page_budget(content, key, options),

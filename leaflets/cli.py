@@ -1,9 +1,10 @@
-"""The command line: build, check and list leaflets."""
+"""The command line: build, check, list and serve leaflets."""
 
 from __future__ import annotations
 
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -29,7 +30,11 @@ def _content(ctx: click.Context, strict: bool = False, keep_going: bool = False)
 
 
 def _shown(error) -> str:
-    return str(error.relative_to(Path.cwd()))
+    """The error with its path relative to the current folder when it lies inside it."""
+    path = Path(error.path)
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        error = replace(error, path=str(path.relative_to(Path.cwd())))
+    return str(error)
 
 
 def _print_warnings(warnings) -> None:
@@ -82,7 +87,9 @@ def cli(ctx: click.Context, project: Path) -> None:
     \b
     Start with:  leaflets list      what the content defines
                  leaflets check     validate everything, write nothing
-                 leaflets build     build every leaflet into output/
+                 leaflets build     build every leaflet and the online version into output/
+                 leaflets serve     the online version and the print desk, on 127.0.0.1
+                 leaflets verify    structure checks of the built PDFs
     """
     ctx.obj = {"project": project}
 
@@ -94,22 +101,37 @@ def cli(ctx: click.Context, project: Path) -> None:
               help="Only this topic (repeatable), e.g. --topic night-leg-cramps.")
 @click.option("--audience", "audiences", multiple=True, metavar="AUDIENCE",
               help="Only this audience (repeatable): patient, carer or clinician.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size; default: `paper` in leaflets.yaml. The other size is written "
+                   "as ...-<lang>-<paper>.pdf.")
+@click.option("--large-print", is_flag=True,
+              help="Body text at 16 pt or more, written as ...-<lang>-large.pdf within the "
+                   "audience's `large_print_pages`.")
 @click.option("--keep-going", is_flag=True,
               help="Build and write what is valid even if some modules or leaflets fail "
               "(still exits 1).")
+@click.option("--clinic", "clinic_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="A clinic profile YAML to brand every leaflet with "
+              "(default: `clinic:` in leaflets.yaml, if set).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
-          audiences: tuple[str, ...], keep_going: bool, quiet: bool) -> None:
-    """Build leaflets (all of them by default) into the output folder.
+          audiences: tuple[str, ...], paper: str | None, large_print: bool, keep_going: bool,
+          clinic_path: Path | None, quiet: bool) -> None:
+    """Build leaflets (all of them by default) and their web pages into the output folder.
 
-    All content is validated and every leaflet rendered first: if anything is wrong, every
-    problem is listed and nothing is written. A leaflet that does not fit its page budget is
-    an error. Ctrl-C (or SIGTERM) stops the build without leaving a partial file.
+    All content is validated and every leaflet and page rendered first: if anything is
+    wrong, every problem is listed and nothing is written. A leaflet that does not fit its
+    page budget is an error. Ctrl-C (or SIGTERM) stops the build without leaving a partial
+    file. The output folder is the online version, ready to publish at base_url.
     """
+    from leaflets.assembly import RenderOptions
     from leaflets.build import Selection, build as run_build, select
+    from leaflets.clinic import load_clinic
 
     content = _content(ctx, keep_going=keep_going)
+    options = RenderOptions(paper=paper or content.project.config.paper, large_print=large_print,
+                            clinic=load_clinic(content.project, clinic_path))
     try:
         keys = select(content, Selection(languages, topics, audiences))
     except ValueError as exc:
@@ -123,15 +145,15 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
         if not quiet:
             click.echo(f"[{done}/{total}] {state}: {key.folder}", err=True)
 
-    report = run_build(content, keys, keep_going=keep_going, progress=progress)
+    report = run_build(content, keys, keep_going=keep_going, options=options, progress=progress)
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:
         root = content.project.root
         for path in report.written:
             click.echo(str(path.relative_to(root)))
-        click.echo(f"{len(report.written)} leaflet(s) written, {len(report.failures)} failed.",
-                   err=True)
+        click.echo(f"{len(report.written)} leaflet(s) and {len(report.pages)} web page(s) "
+                   f"written, {len(report.failures)} failed.", err=True)
     if report.failures or content.errors:
         if not keep_going:
             click.echo("Nothing was written. Fix the errors above, or use --keep-going.",
@@ -147,8 +169,10 @@ def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content and write nothing."""
     from leaflets import readability
     from leaflets.assembly import leaflet_keys
+    from leaflets.clinic import load_clinic
 
     content = _content(ctx, strict=strict)
+    load_clinic(content.project)  # the profile named in leaflets.yaml, if any
     results = readability.measure_all(content)
     click.echo(readability.table(results))
     missed = [r for r in results if r.applies and not r.passed]
@@ -158,6 +182,39 @@ def check(ctx: click.Context, strict: bool) -> None:
         sys.exit(1)
     click.echo(f"ok: {len(content.modules)} topic(s), {len(leaflet_keys(content))} leaflet(s), "
                f"{len(content.warnings)} warning(s)")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", "languages", multiple=True, metavar="LANG", help="Only this language.")
+@click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic.")
+@click.option("--audience", "audiences", multiple=True, metavar="AUDIENCE",
+              help="Only this audience.")
+@click.pass_context
+def verify(ctx: click.Context, paths: tuple[Path, ...], languages: tuple[str, ...],
+           topics: tuple[str, ...], audiences: tuple[str, ...]) -> None:
+    """Structure checks of built PDFs: tags, metadata, fonts, forms.
+
+    With no PATHS, checks every leaflet PDF in the output folder (both papers, normal
+    and large print) and reports leaflets whose default PDF has not been built. Lists
+    every missing item per file; exits 1 if anything is missing.
+
+    These are structure checks with pikepdf, not a PDF/UA conformance report (veraPDF).
+    """
+    from leaflets.build import Selection, select
+    from leaflets import verify as checks
+
+    content = _content(ctx)
+    try:
+        keys = select(content, Selection(languages, topics, audiences))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    targets, not_built = checks.targets(content, keys, paths)
+    reports = [checks.verify_pdf(path, expected) for path, expected in targets]
+    for line in checks.report_lines(content.project.root, reports, not_built):
+        click.echo(line)
+    if not_built or any(report.missing for report in reports) or not reports:
+        sys.exit(1)
 
 
 @cli.command(name="list")
@@ -174,6 +231,94 @@ def list_command(ctx: click.Context) -> None:
         click.echo(f"  {module.id:<24} {title}")
         click.echo(f"  {'':<24} audiences: {', '.join(module.topic.audiences)}; "
                    f"next review {module.topic.review.next_review}")
+
+
+@cli.group()
+def new() -> None:
+    """Scaffold the files for a new topic or language, with every key to fill in."""
+
+
+def _scaffold(ctx: click.Context, make, name: str) -> None:
+    import re
+
+    from leaflets.schema import ID_PATTERN, LANG_PATTERN
+
+    pattern = LANG_PATTERN if make.__name__ == "new_language" else ID_PATTERN
+    if not re.match(pattern, name):
+        raise click.BadParameter(f"{name!r} is not a valid id (lowercase letters, digits, "
+                                 "hyphens; a language is a 2- or 3-letter code)")
+    try:
+        written = make(_project(ctx), name)
+    except FileExistsError as exc:
+        raise LeafletsError(f"{exc} already exists; nothing was written") from None
+    root = ctx.obj["project"].resolve()
+    for path in written:
+        click.echo(str(path.relative_to(root)))
+
+
+@new.command(name="topic")
+@click.argument("name")
+@click.pass_context
+def new_topic(ctx: click.Context, name: str) -> None:
+    """Create content/NAME/ with topic.yaml and a text file per language."""
+    from leaflets.scaffold import new_topic as make
+
+    _scaffold(ctx, make, name)
+    click.echo("Fill in every empty value, then run: leaflets check", err=True)
+
+
+@new.command(name="language")
+@click.argument("code")
+@click.pass_context
+def new_language(ctx: click.Context, code: str) -> None:
+    """Create the locale file and one text file per topic for language CODE (e.g. de)."""
+    from leaflets.scaffold import new_language as make
+
+    _scaffold(ctx, make, code)
+    click.echo(f"Add {code} to `languages:` in leaflets.yaml, write every empty value, "
+               "then run: leaflets check", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Anything but loopback lets others on the "
+              "network reach the desk.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0 picks a free one).")
+@click.option("--clinic", "clinic_path", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="A clinic profile YAML that fills in the desk's clinic "
+              "details (default: `clinic:` in leaflets.yaml, if set).")
+@click.option("--timeout", type=click.FloatRange(1, 600), default=30, show_default=True,
+              help="Seconds one leaflet may take to render before the desk gives up.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
+          timeout: float) -> None:
+    """Serve the online version and the print desk, where clinicians personalise a leaflet.
+
+    Open the address it prints and go to /desk/. Run `leaflets build` first to serve the
+    online version too. Nothing typed at the desk is stored or logged.
+    """
+    from leaflets.clinic import load_clinic
+    from leaflets.desk.app import LOOPBACK, create_app, serve as run_server
+
+    content = _content(ctx)
+    clinic = load_clinic(content.project, clinic_path)
+    loopback = host in LOOPBACK
+    app = create_app(content, clinic, timeout=timeout, loopback_only=loopback)
+    if not loopback:
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can use "
+                   "the desk", err=True)
+
+    def announce(address: str) -> None:
+        click.echo(f"Print desk: {address}/desk/", err=False)
+        click.echo(f"Online version: {address}/  (Ctrl+C to stop)", err=False)
+        sys.stdout.flush()
+
+    try:
+        run_server(app, host, port, announce)
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another "
+                               "--port or --host") from None
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -19,13 +19,6 @@ class ContentError:
     def __str__(self) -> str:
         key = self.key or "(file)"
         return f"{self.path}:{self.line}:{self.column}: {key}: {self.message}"
-
-    def relative_to(self, folder: Path) -> "ContentError":
-        """The same error, its path shortened to start at `folder` when it lies inside it."""
-        path = Path(self.path)
-        if not path.is_absolute() or not path.is_relative_to(folder):
-            return self
-        return replace(self, path=str(path.relative_to(folder)))
 
 
 @dataclass
@@ -64,3 +57,12 @@ class ContentErrors(LeafletsError):
 
 class BuildError(LeafletsError):
     """A leaflet could not be rendered or does not fit its page budget."""
+
+
+class PageBudgetError(BuildError):
+    """A leaflet needs more pages than its audience allows."""
+
+    def __init__(self, message: str, pages: int, budget: int):
+        super().__init__(message)
+        self.pages = pages
+        self.budget = budget

@@ -68,6 +68,7 @@ class ProjectConfig(Model):
     audiences: dict[Id, AudienceSpec] = Field(min_length=1)
     paper: Literal["a4", "letter"] = "a4"
     publisher: Text
+    clinic: str | None = Field(default=None, description="clinic profile YAML, in the project")
 
 
 # --- topic module: language-independent facts (topic.yaml) ---------------------------
@@ -231,3 +232,46 @@ class Locale(Model):
     strings: dict[StringKey, InterfaceString]
     audiences: dict[Id, Text]
     tiers: dict[Tier, Text]
+
+
+# --- clinic profile (clinic.yaml) -----------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{2,29}$")
+
+
+def _line(value: str) -> str:
+    """One line a person typed; bidi overrides could make a number print backwards."""
+    if _CONTROL.search(value):
+        raise ValueError("control characters, line breaks and direction overrides are not "
+                         "allowed; write plain text on one line")
+    return value
+
+
+def _phone(value: str) -> str:
+    if not _PHONE.match(value):
+        raise ValueError(f"{value!r} is not a phone number; use digits, spaces, + ( ) - . /")
+    return value
+
+
+def _colour(value: str) -> str:
+    if not re.match(r"^#[0-9a-fA-F]{6}$", value):
+        raise ValueError(f"{value!r} is not a colour; write it as #rrggbb, like #1d4e89")
+    return value.lower()
+
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+                 AfterValidator(_line)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_phone)]
+Colour = Annotated[str, AfterValidator(_colour)]
+
+
+class ClinicProfile(Model):
+    """A clinic's details, printed on every leaflet and shown by the print desk."""
+
+    name: Line
+    address: list[Line] = Field(default_factory=list, max_length=4)
+    phone: Phone | None = None
+    website: WebUrl | None = None
+    logo: str | None = Field(default=None, description="SVG or PNG file inside the project")
+    accent: Colour = "#1d4e89"

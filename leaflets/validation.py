@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import string
 import hashlib
 import json
 import re
+import string
 import typing
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from leaflets import markup, messages
 from leaflets.config import Project
 from leaflets.errors import ContentError, ContentErrors, ErrorList
+from leaflets.i18n import built_in_strings
 from leaflets.loading import Document, KeyPath, format_key, load_file
 from leaflets.schema import (
     BUILT_IN_SECTIONS, ID_PATTERN, TIERS, Bullets, Locale, Paragraph, PluralText, Steps, Topic,
@@ -133,7 +134,8 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
                 errors.add(document.path, *document.position(("strings",)), f"strings.{key}",
                            f"missing; the {project.config.source_language} interface has it: "
                            "translate it and add it")
-            for key in sorted(set(locale.strings) - set(source.strings)):
+            built_in = set(built_in_strings(project.config.source_language))
+            for key in sorted(set(locale.strings) - set(source.strings) - built_in):
                 errors.add(document.path, *document.position(("strings", key)), f"strings.{key}",
                            f"not in the {project.config.source_language} interface; remove it")
     return locales
@@ -198,7 +200,8 @@ def _check_topic(folder: Path, topic: Topic, document: Document, project: Projec
         if step.picture not in pictures:
             add(("diagram", "steps", index, "picture"), _unknown(
                 "picture", step.picture, pictures,
-                f"add templates/pictures/{step.picture}.svg to the project"))
+                f"choose one from templates/pictures/, or add templates/pictures/{step.picture}.svg "
+                "to the project"))
     for audience in topic.audiences:
         if audience not in project.config.audiences:
             add(("audiences", audience), _unknown(
@@ -214,7 +217,7 @@ def _unknown(what: str, value: str, known: set[str] | frozenset[str], fix: str) 
     close = messages.close_match(value, sorted(known))
     if close:
         return f"unknown {what} {value!r}; did you mean {close!r}?"
-    choices = f"use one of {', '.join(sorted(known))}, or " if known else ""
+    choices = f"use one of {', '.join(sorted(known))}, or " if 0 < len(known) <= 8 else ""
     return f"unknown {what} {value!r}; {choices}{fix}"
 
 

@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from leaflets.assembly import LeafletKey, RenderOptions, leaflet_keys
+from leaflets.build import pdf_path
 from leaflets.cli import cli
+from leaflets.config import load_project
+from leaflets.validation import load_content
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -92,3 +96,26 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run("--project", root, "build", "-q")
     assert result.exit_code == 0, result.stderr
     return root
+
+
+@pytest.fixture(scope="session")
+def bundled_all(bundled: Path) -> Path:
+    """The bundled build, plus both papers in normal and large print, in the same output."""
+    default_paper = load_project(bundled).config.paper
+    for paper in ("a4", "letter"):
+        for large in (False, True):
+            if paper == default_paper and not large:
+                continue  # `bundled` built it
+            result = run("--project", bundled, "build", "-q", "--paper", paper,
+                         *(["--large-print"] if large else []))
+            assert result.exit_code == 0, result.stderr
+    return bundled
+
+
+def built_pdfs(root: Path) -> list[tuple[LeafletKey, RenderOptions, Path]]:
+    """Every PDF `bundled_all` builds: each leaflet on both papers, normal and large print."""
+    content = load_content(load_project(root))
+    return [(key, options, pdf_path(content, key, options))
+            for key in leaflet_keys(content)
+            for options in (RenderOptions(paper, large) for paper in ("a4", "letter")
+                            for large in (False, True))]

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import ctypes
+import io
+import math
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 import zxingcpp
+from PIL import Image
 
 
 def pdf_text(path: Path) -> str:
-    """The text as copy-paste and screen readers get it (reading order), whitespace folded."""
-    # Not -layout: it interleaves the lines of side-by-side columns.
+    """The text as copy-paste and screen readers get it, whitespace folded.
+
+    Words that WeasyPrint hyphenated at a line end (with U+2010) are joined again.
+    """
     raw = subprocess.run(["pdftotext", str(path), "-"], check=True,
                          capture_output=True, text=True).stdout
-    return " ".join(raw.split())
+    return " ".join(raw.replace("\u2010\n", "").split())
 
 
 def page_count(path: Path) -> int:
@@ -25,3 +34,84 @@ def qr_urls(path: Path, page: int = 0, dpi: int = 150) -> list[str]:
     """Decode every QR code on a rendered page."""
     image = pypdfium2.PdfDocument(path)[page].render(scale=dpi / 72).to_pil()
     return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """One text object on a page: its size and where it sits in the structure tree."""
+
+    page: int
+    text: str
+    size_pt: float
+    tags: tuple[str, ...]  # structure types from the root down; () for an artifact
+    box: tuple[float, float, float, float]  # left, bottom, right, top in points
+    elements: tuple[int, ...] = ()  # reading-order index of each element in `tags`
+
+    @property
+    def artifact(self) -> bool:
+        return not self.tags
+
+
+def _reading_order(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    """Each structure element's position in a depth-first walk of the tree."""
+    order: dict[tuple[int, int], int] = {}
+    stack = [pdf.Root.StructTreeRoot.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            order[node.objgen] = len(order)
+            stack.append(node.get("/K", pikepdf.Array()))
+    return order
+
+
+def _mcid_elements(pdf: pikepdf.Pdf) -> dict[tuple[int, int], tuple[tuple[str, int], ...]]:
+    """(page index, MCID) → (structure type, reading order) from the root to its element."""
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    by_key = {int(k): v for k, v in zip(nums[::2], nums[1::2]) if isinstance(v, pikepdf.Array)}
+    order = _reading_order(pdf)
+    found = {}
+    for index, page in enumerate(pdf.pages):
+        for mcid, element in enumerate(by_key.get(int(page.obj.get("/StructParents", -1)), ())):
+            path = []
+            while isinstance(element, pikepdf.Dictionary) and "/S" in element:
+                path.append((str(element.S)[1:], order.get(element.objgen, -1)))
+                element = element.get("/P")
+            found[index, mcid] = tuple(reversed(path))
+    return found
+
+
+def _object_text(obj, textpage) -> str:
+    length = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+    buffer = (ctypes.c_ushort * (length // 2))()
+    pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, length)
+    return bytes(buffer).decode("utf-16-le").rstrip("\x00")
+
+
+def text_runs(path: Path) -> list[TextRun]:
+    """Every text object of the PDF with its size in points and its structure tags."""
+    with pikepdf.open(path) as pdf:
+        elements = _mcid_elements(pdf)
+    runs = []
+    document = pypdfium2.PdfDocument(path)
+    for index, page in enumerate(document):
+        textpage = page.get_textpage()
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=8):
+            size = ctypes.c_float()
+            pdfium_c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size))
+            a, b, c, d, _, _ = obj.get_matrix().get()
+            mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj.raw)
+            path = elements.get((index, mcid), ()) if mcid >= 0 else ()
+            runs.append(TextRun(index + 1, _object_text(obj, textpage),
+                                size.value * math.sqrt(abs(a * d - b * c)),
+                                tuple(tag for tag, _ in path), obj.get_bounds(),
+                                tuple(position for _, position in path)))
+    return runs
+
+
+def render_gray(path: Path, page: int, dpi: int) -> "Image.Image":
+    """A page as poppler prints it in greyscale (`pdftoppm -gray`)."""
+    raw = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                          str(path)], check=True, capture_output=True).stdout
+    return Image.open(io.BytesIO(raw))

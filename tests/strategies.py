@@ -43,13 +43,16 @@ def write_project(root: Path, text: dict, topic: dict, locale: dict, config: dic
                                  encoding="utf-8")
 
 
+def plain_project() -> tuple[dict, dict, dict, dict]:
+    """The tiny project's text, facts, locale and settings, as data."""
+    locale = yaml.safe_load((REPO / "content/_locales/en.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(TEXT), yaml.safe_load(TOPIC), locale, yaml.safe_load(CONFIG)
+
+
 @st.composite
 def projects(draw: st.DrawFn) -> tuple[dict, dict, dict, dict]:
     """The tiny project with generated text in every field a reader sees."""
-    text = yaml.safe_load(TEXT)
-    topic = yaml.safe_load(TOPIC)
-    config = yaml.safe_load(CONFIG)
-    locale = yaml.safe_load((REPO / "content/_locales/en.yaml").read_text(encoding="utf-8"))
+    text, topic, locale, config = plain_project()
     for key in ("title", "summary"):
         text[key] = draw(FIELD)
     section = text["sections"]["what"]

@@ -1,210 +1,118 @@
-"""Building never loses a good leaflet: failures and interruptions leave only complete files."""
+"""Building: file names per paper and print size, page budgets, byte-identical rebuilds."""
 
 from __future__ import annotations
 
-import io
-import os
-import re
 import shutil
-import signal
-import subprocess
-import sys
-import tempfile
+import time
 from pathlib import Path
 
 import pikepdf
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+import weasyprint.pdf.fonts
 
-from leaflets.interrupts import Interrupted, stop_signals_raise
-from leaflets.render import pdf
+from leaflets.assembly import LeafletKey, RenderOptions
+from leaflets.build import pdf_name
+from leaflets.config import load_project
 
-from conftest import REPO, run
-from strategies import projects, write_project
+from conftest import REPO, built_pdfs, run
+from pdf_tools import page_count
 
-ERROR_LINE = re.compile(r"^\S+:\d+:\d+: \S+: .+$")
-
-
-def snapshot(output: Path) -> dict[str, bytes]:
-    """Every file under the output folder, hidden ones included, with its bytes."""
-    if not output.exists():
-        return {}
-    return {str(path.relative_to(output)): path.read_bytes()
-            for path in sorted(output.rglob("*")) if path.is_file()}
+KEY = LeafletKey("night-leg-cramps", "en", "patient")
 
 
-def assert_complete_pdfs(files: dict[str, bytes]) -> None:
-    """Only finished PDFs: no temporary files, and each PDF parses to the end."""
-    for name, data in files.items():
-        assert name.endswith(".pdf") and not Path(name).name.startswith("."), name
-        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), name
-        with pikepdf.open(io.BytesIO(data)) as document:
-            assert len(document.pages) >= 1
+@pytest.mark.parametrize(("paper", "large", "name"), [
+    ("a4", False, "night-leg-cramps-patient-en.pdf"),
+    ("letter", False, "night-leg-cramps-patient-en-letter.pdf"),
+    ("a4", True, "night-leg-cramps-patient-en-large.pdf"),
+    ("letter", True, "night-leg-cramps-patient-en-letter-large.pdf"),
+])
+def test_the_default_paper_keeps_the_plain_name(paper: str, large: bool, name: str):
+    assert pdf_name(KEY, RenderOptions(paper, large), default_paper="a4") == name
 
 
-def three_topics(root: Path) -> None:
-    for name in ("cramp2", "cramp3"):
-        shutil.copytree(root / "content/cramp", root / "content" / name)
+def test_with_letter_as_default_a4_gets_the_suffix():
+    assert pdf_name(KEY, RenderOptions("letter"), "letter") == "night-leg-cramps-patient-en.pdf"
+    assert pdf_name(KEY, RenderOptions("a4"), "letter") == "night-leg-cramps-patient-en-a4.pdf"
 
 
-def retitle(root: Path, title: str) -> None:
-    for folder in sorted((root / "content").glob("cramp*")):
-        text = (folder / "en.yaml").read_text()
-        (folder / "en.yaml").write_text(text.replace("title: Test cramps", f"title: {title}"))
+def test_every_leaflet_fits_its_budget_on_both_papers_and_in_large_print(bundled_all: Path):
+    audiences = load_project(bundled_all).config.audiences
+    for key, options, path in built_pdfs(bundled_all):
+        spec = audiences[key.audience]
+        budget = spec.large_print_pages if options.large_print else spec.pages
+        assert page_count(path) <= budget, path.name
+        with pikepdf.open(path) as pdf:
+            width, height = (float(v) for v in pdf.pages[0].MediaBox[2:])
+        assert (round(width), round(height)) == ((612, 792) if options.paper == "letter"
+                                                 else (595, 842)), path.name
 
 
-# --- a failed build leaves the previous good PDFs untouched ---------------------------------
-
-
-@pytest.fixture
-def built(tiny_project: Path) -> tuple[Path, dict[str, bytes]]:
-    three_topics(tiny_project)
-    assert run("--project", tiny_project, "build", "-q").exit_code == 0
-    before = snapshot(tiny_project / "output")
-    assert len(before) == 3
-    retitle(tiny_project, "New cramps")
-    return tiny_project, before
-
-
-def test_content_errors_leave_the_previous_pdfs_untouched(built):
-    root, before = built
-    (root / "content/cramp2/topic.yaml").write_text("review: [oops\n")
-    result = run("--project", root, "build")
-    assert result.exit_code == 1 and "nothing was written" in result.stderr
-    assert snapshot(root / "output") == before
-
-
-def test_a_leaflet_over_budget_leaves_every_previous_pdf_untouched(built):
-    root, before = built
-    en = root / "content/cramp3/en.yaml"
-    en.write_text(en.read_text().replace("      - p: A cramp is a tight muscle. It goes away. [^nhs]",
-                                         "      - p: A cramp is a tight muscle. [^nhs]\n" * 150))
-    result = run("--project", root, "build")
+def test_large_print_budget_is_named_when_exceeded(tiny_project: Path):
+    config = tiny_project / "leaflets.yaml"
+    config.write_text(config.read_text().replace("large_print_pages: 4", "large_print_pages: 1"))
+    result = run("--project", tiny_project, "build", "--large-print", "--paper", "letter")
     assert result.exit_code == 1
-    assert "cramp3 (patient, en) needs" in result.stderr and "Nothing was written" in result.stderr
-    assert snapshot(root / "output") == before
+    assert ("cramp (patient, en, letter, large print) needs 2 pages but its budget is 1; "
+            "shorten the text or raise `large_print_pages`") in result.stderr
 
 
-def test_keep_going_writes_the_valid_leaflets_and_keeps_the_old_broken_one(built):
-    root, before = built
-    (root / "content/cramp2/topic.yaml").write_text("review: [oops\n")
-    result = run("--project", root, "build", "--keep-going")
+def _project_copy(root: Path) -> Path:
+    root.mkdir()
+    shutil.copy(REPO / "leaflets.yaml", root / "leaflets.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+def _build_all(root: Path) -> dict[str, bytes]:
+    for args in ((), ("--paper", "letter"), ("--large-print",)):
+        result = run("--project", root, "build", "-q", *args)
+        assert result.exit_code == 0, result.stderr
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.glob("output/**/*.pdf"))}
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = _project_copy(tmp_path / "first")
+    once = _build_all(first)
+    twice = _build_all(first)
+    elsewhere = _build_all(_project_copy(tmp_path / "second"))
+    assert once and once == twice == elsewhere
+
+
+def test_rebuilds_match_without_harfbuzz_subset_at_another_time(
+        tiny_project: Path, monkeypatch: pytest.MonkeyPatch):
+    """Without HarfBuzz's subsetter WeasyPrint subsets with fontTools, which stamps the clock."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    pdf = tiny_project / "output/en/cramp/patient/cramp-patient-en.pdf"
+    builds = []
+    for moment in (1_000_000_000, 2_000_000_000):
+        monkeypatch.setattr(time, "time", lambda moment=moment: float(moment))
+        assert run("--project", tiny_project, "build", "-q").exit_code == 0
+        builds.append(pdf.read_bytes())
+    assert builds[0] == builds[1]
+
+
+def test_dates_come_from_source_date_epoch_or_the_review(tiny_project: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    pdf = tiny_project / "output/en/cramp/patient/cramp-patient-en.pdf"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    run("--project", tiny_project, "build", "-q")
+    with pikepdf.open(pdf) as document:  # the tiny project's last review is 2026-01-01
+        assert str(document.docinfo.CreationDate) == "D:20260101000000Z"
+        assert str(document.docinfo.ModDate) == "D:20260101000000Z"
+        assert document.open_metadata()["xmp:CreateDate"] == "2026-01-01T00:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    run("--project", tiny_project, "build", "-q")
+    with pikepdf.open(pdf) as document:
+        assert str(document.docinfo.CreationDate) == "D:20231114221320Z"
+        assert document.open_metadata()["xmp:ModifyDate"] == "2023-11-14T22:13:20Z"
+
+
+def test_a_malformed_source_date_epoch_stops_the_build(tiny_project: Path,
+                                                       monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "last tuesday")
+    result = run("--project", tiny_project, "build")
     assert result.exit_code == 1
-    assert "content/cramp2/topic.yaml:1:9: (file): invalid YAML" in result.stderr
-    assert "the other modules are built (--keep-going)" in result.stderr
-    after = snapshot(root / "output")
-    assert after.keys() == before.keys()
-    changed = {name for name in after if after[name] != before[name]}
-    assert changed == {"en/cramp/patient/cramp-patient-en.pdf",
-                       "en/cramp3/patient/cramp3-patient-en.pdf"}
-    assert_complete_pdfs(after)
-
-
-# --- interruptions leave no partial file ----------------------------------------------------
-
-
-def test_a_signal_during_a_write_waits_until_the_file_is_in_place(tmp_path: Path, monkeypatch):
-    target = tmp_path / "out/leaflet.pdf"
-    target.parent.mkdir()
-    target.write_bytes(b"old")
-    real_replace = os.replace
-
-    def replace_after_a_signal(source, destination):
-        os.kill(os.getpid(), signal.SIGTERM)  # arrives mid-write, before the rename
-        real_replace(source, destination)
-
-    monkeypatch.setattr(os, "replace", replace_after_a_signal)
-    with pytest.raises(Interrupted), stop_signals_raise():
-        pdf.write_atomic(target, b"%PDF- new and complete")
-    assert sorted(p.name for p in target.parent.iterdir()) == ["leaflet.pdf"]
-    assert target.read_bytes() == b"%PDF- new and complete"
-
-
-def test_a_failed_write_removes_its_temporary_file(tmp_path: Path, monkeypatch):
-    target = tmp_path / "leaflet.pdf"
-    target.write_bytes(b"old")
-
-    def disk_full(source, destination):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "replace", disk_full)
-    with pytest.raises(OSError):
-        pdf.write_atomic(target, b"new")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["leaflet.pdf"]
-    assert target.read_bytes() == b"old"
-
-
-def start_build(root: Path) -> subprocess.Popen[str]:
-    environment = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-m", "leaflets", "build"], cwd=root,
-                            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-
-
-def signal_after(process: subprocess.Popen[str], progress: str, signum: int) -> str:
-    """Send `signum` once the build reports `progress`; return everything it printed."""
-    seen = []
-    for line in process.stderr:
-        seen.append(line)
-        if line.startswith(progress):
-            process.send_signal(signum)
-            break
-    seen.append(process.stderr.read())
-    process.wait(timeout=120)
-    return "".join(seen)
-
-
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_killing_a_build_mid_render_leaves_the_previous_pdfs(built, signum):
-    root, before = built
-    process = start_build(root)
-    printed = signal_after(process, "[1/3] rendered", signum)
-    assert process.returncode == 128 + signum, printed
-    assert "interrupted: no partial file was left" in printed and "Traceback" not in printed
-    assert snapshot(root / "output") == before
-
-
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_killing_a_build_as_it_writes_leaves_only_complete_pdfs(built, signum):
-    """The signal lands somewhere in the writes or after them: each PDF is old or new, whole."""
-    root, before = built
-    process = start_build(root)
-    printed = signal_after(process, "[3/3] rendered", signum)
-    assert process.returncode in (0, 128 + signum), printed
-    assert "Traceback" not in printed
-    after = snapshot(root / "output")
-    assert after.keys() == before.keys()
-    assert_complete_pdfs(after)
-
-
-def test_killing_a_first_build_mid_render_writes_nothing(tiny_project: Path):
-    three_topics(tiny_project)
-    process = start_build(tiny_project)
-    signal_after(process, "[2/3] rendered", signal.SIGTERM)
-    assert process.returncode == 128 + signal.SIGTERM
-    assert snapshot(tiny_project / "output") == {}
-
-
-# --- any text in any field: a PDF or clear errors, never a crash -----------------------------
-
-
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(projects())
-def test_any_text_builds_or_gives_clear_errors(project):
-    root = Path(tempfile.mkdtemp(prefix="leaflets-property-"))
-    try:
-        write_project(root, *project)
-        result = run("--project", root, "build", "-q")
-        assert result.exit_code in (0, 1)
-        assert "Traceback" not in result.stderr
-        event(f"exit {result.exit_code}")
-        if result.exit_code == 0:
-            assert_complete_pdfs(snapshot(root / "output"))
-        else:
-            lines = result.stderr.splitlines()
-            assert lines and all(ERROR_LINE.match(line) or line.startswith("error: ")
-                                 or "error(s) in" in line or line.startswith("Nothing was")
-                                 for line in lines), lines
-            assert snapshot(root / "output") == {}
-    finally:
-        shutil.rmtree(root)
+    assert "error: SOURCE_DATE_EPOCH='last tuesday' is not a whole number" in result.stderr
+    assert not (tiny_project / "output").exists()

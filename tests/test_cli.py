@@ -1,3 +1,4 @@
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +55,7 @@ def test_page_budget_overflow_names_the_leaflet(tiny_project: Path):
                                          "      - p: A cramp is a tight muscle. [^nhs]\n" * 120))
     result = run("--project", tiny_project, "build")
     assert result.exit_code == 1
-    assert "cramp (patient, en) needs" in result.stderr and "budget is 2" in result.stderr
+    assert "cramp (patient, en, a4) needs" in result.stderr and "budget is 2" in result.stderr
 
 
 def test_missing_project_is_a_clear_error(tmp_path: Path):
@@ -66,3 +67,25 @@ def test_python_m_and_help():
     result = subprocess.run([sys.executable, "-m", "leaflets", "--help"], capture_output=True,
                             text=True, cwd=REPO)
     assert result.returncode == 0 and "leaflets build" in result.stdout
+
+
+def test_check_validates_the_clinic_profile_of_the_project(tiny_project: Path):
+    config = tiny_project / "leaflets.yaml"
+    config.write_text(config.read_text() + "clinic: clinic.yaml\n")
+    (tiny_project / "clinic.yaml").write_text("name: Hill\nphone: nope\n")
+    result = run("--project", tiny_project, "check")
+    assert result.exit_code == 1
+    assert "clinic.yaml:2:1: phone: 'nope' is not a phone number" in result.stderr
+
+
+def test_serve_on_a_taken_port_is_a_usage_error(tiny_project: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "leaflets", "--project", str(tiny_project),
+                                 "serve", "--port", str(port)], capture_output=True, text=True,
+                                cwd=REPO, timeout=120)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

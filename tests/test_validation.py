@@ -120,3 +120,30 @@ def test_keep_going_leaves_out_broken_modules_but_not_broken_locales(tiny_projec
     with pytest.raises(ContentErrors) as caught:
         load_content(load_project(tiny_project), keep_going=True)
     assert any("_locales/en.yaml" in e.path for e in caught.value.errors)
+
+
+def _with_dutch(root: Path, text: str) -> None:
+    replace(root / "leaflets.yaml", "languages: [en]", "languages: [en, nl]")
+    (root / "content/_locales/nl.yaml").write_text(
+        (Path(__file__).parent.parent / "content/_locales/nl.yaml").read_text())
+    write(root, {"content/cramp/nl.yaml": text})
+
+
+def test_stale_and_missing_translations(tiny_project: Path):
+    from leaflets.loading import load_file
+    from leaflets.errors import ErrorList
+    from leaflets.validation import source_hash
+
+    english = (tiny_project / "content/cramp/en.yaml").read_text()
+    current = source_hash(load_file(tiny_project / "content/cramp/en.yaml", ErrorList()))
+    _with_dutch(tiny_project, english.replace("title: Test cramps",
+                "translation: {source_hash: abcdefabcdef, reviewed: \"2026-01-01\"}\n"
+                "title: Testkramp").replace("  swollen: your leg is swollen\n", ""))
+    with pytest.raises(ContentErrors) as caught:
+        load_content(load_project(tiny_project))
+    errors = "\n".join(str(e) for e in caught.value.errors)
+    warnings = "\n".join(str(w) for w in caught.value.warnings)
+    assert "nl.yaml:14:1: red_flags.swollen: missing; the en text has it" in errors
+    assert "red_flags: the text for 'swollen' is missing" in errors
+    assert (f"nl.yaml:1:15: translation.source_hash: stale translation: the en text changed since "
+            f"this was reviewed on 2026-01-01; update it, then set source_hash to {current}") in warnings

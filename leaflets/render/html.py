@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from leaflets.assembly import Leaflet
 from leaflets.config import ASSETS
+from leaflets.reproducible import w3c_datetime
 
 
 def css_string(text: str) -> str:
@@ -50,6 +51,7 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["css_string"] = lambda text: Markup(css_string(str(text)))
     env.filters["css_counter_text"] = css_counter_text
     env.filters["breakable_url"] = breakable_url
+    env.filters["w3c_datetime"] = w3c_datetime
     env.globals["assets_url"] = ASSETS.as_uri()
     return env
 

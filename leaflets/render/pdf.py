@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -13,6 +14,8 @@ from weasyprint.text.fonts import FontConfiguration
 
 from leaflets.errors import BuildError
 from leaflets.interrupts import signals_deferred
+from leaflets.render import accessibility
+from leaflets.reproducible import pinned_clock
 
 _FONT_CONFIG: FontConfiguration | None = None
 
@@ -59,10 +62,11 @@ class LocalFetcher(weasyprint.URLFetcher):
 
 
 def render(html: str, base_url: Path, roots: list[Path]) -> weasyprint.Document:
-    """Lay out the document, ready for its pages to be counted."""
+    """Lay out the document, ready for its pages to be counted; inputs become form fields."""
     try:
         document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/",
-                                   url_fetcher=LocalFetcher(roots)).render(font_config=font_config())
+                                   url_fetcher=LocalFetcher(roots)).render(font_config=font_config(),
+                                                                           pdf_forms=True)
     except weasyprint.urls.FatalURLFetchingError as exc:
         cause = exc.__cause__
         raise BuildError(str(cause) if isinstance(cause, RefusedURL) else f"{exc}: {cause}") \
@@ -91,5 +95,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             raise
 
 
-def pdf_bytes(document: weasyprint.Document, **options: object) -> bytes:
-    return document.write_pdf(**options)
+def pdf_bytes(document: weasyprint.Document, *, variant: str, issued: datetime) -> bytes:
+    """The PDF, reproducible, finished for accessibility (see render/accessibility.py)."""
+    with pinned_clock(issued):
+        data = document.write_pdf(pdf_variant=variant, pdf_forms=True)
+    return accessibility.finish(data, accessibility.label_names(document))

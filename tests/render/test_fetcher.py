@@ -41,7 +41,7 @@ def override_masthead(root: Path, image: str) -> None:
 def build_fails(root: Path, message: str) -> None:
     result = run("--project", root, "build")
     assert result.exit_code == 1
-    assert f"error: cramp (patient, en): {message}" in result.stderr, result.stderr
+    assert f"error: cramp (patient, en, a4): {message}" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "output").exists()
 

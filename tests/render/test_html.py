@@ -1,13 +1,16 @@
 """Whatever text the content holds, the HTML carries it as text: no tag, attribute or link from it.
 
 The property runs the real pipeline on generated files: YAML on disk → loading → validation
-→ assembly → the one Jinja environment. Content that validation refuses must be refused with
-located errors; content that it accepts must render to HTML whose only elements and
-attributes are the templates' own.
+→ assembly → the one Jinja environment, for the print HTML and every page of the online
+version, with a generated personal note and patient name too. Content that validation
+refuses must be refused with located errors; content that it accepts must render to HTML
+whose only elements and attributes are those the templates make for plain text.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import shutil
 import tempfile
 from html.parser import HTMLParser
@@ -15,31 +18,20 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 
-from leaflets.assembly import assemble, leaflet_keys
+from leaflets.assembly import RenderOptions, assemble, leaflet_keys
 from leaflets.config import load_project
 from leaflets.errors import ContentErrors
 from leaflets.render.html import render_print_html
+from leaflets.render.site import site_pages
 from leaflets.validation import load_content
 
-from strategies import projects, write_project
+from strategies import FIELD, plain_project, projects, write_project
 
-# The elements and attributes the templates, pictures and QR code produce themselves.
-ALLOWED_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section",
-    "div", "p", "span", "h1", "h2", "h3", "ul", "ol", "li", "input", "label", "figure",
-    "figcaption", "br", "wbr", "strong", "a", "sup", "svg", "path", "circle", "rect", "g",
-    "line", "polyline", "polygon", "ellipse", "text", "tspan", "defs", "use", "desc",
-}
-ALLOWED_ATTRIBUTES = {
-    "lang", "charset", "name", "content", "class", "id", "data-footer", "href", "type", "for",
-    "aria-hidden", "role", "viewbox", "xmlns", "d", "fill", "stroke", "stroke-width",
-    "stroke-linecap", "stroke-linejoin", "cx", "cy", "r", "rx", "ry", "x", "y", "width",
-    "height", "x1", "y1", "x2", "y2", "points", "transform", "opacity", "font-size",
-    "text-anchor", "font-weight", "stroke-dasharray", "fill-opacity", "stroke-opacity",
-    "font-family", "focusable", "preserveaspectratio", "xmlns:xlink", "xlink:href",
-    "fill-rule", "clip-rule", "stroke-miterlimit", "shape-rendering",
-}
-SAFE_HREF = ("https:", "http:", "mailto:", "tel:", "#ref-")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
+# What the inline markup adds to the templates' own elements.
+MARKUP_TAGS = {"strong", "a", "sup"}
+MARKUP_ATTRIBUTES = {"href", "class"}
 
 
 class Elements(HTMLParser):
@@ -64,35 +56,69 @@ class Elements(HTMLParser):
             self.h1.append(data)
 
 
+def documents(content, options: RenderOptions) -> list[tuple[str, str]]:
+    """Every HTML document a build makes: the print HTML of each leaflet and the site pages."""
+    keys = leaflet_keys(content)
+    found = [(key.folder, render_print_html(tuple(content.project.template_dirs),
+                                            assemble(content, key, options))) for key in keys]
+    found += [(page.path, page.html) for page in site_pages(content, dict.fromkeys(keys, 1000),
+                                                            options)]
+    return found
+
+
+def elements(html: str) -> Elements:
+    parsed = Elements()
+    parsed.feed(html)
+    parsed.close()
+    return parsed
+
+
+@functools.cache
+def template_elements() -> tuple[frozenset[str], frozenset[str]]:
+    """The elements and attributes the templates produce for the plain tiny project."""
+    root = Path(tempfile.mkdtemp(prefix="leaflets-baseline-"))
+    try:
+        write_project(root, *plain_project())
+        content = load_content(load_project(root))
+        tags: set[str] = set(MARKUP_TAGS)
+        attributes: set[str] = set(MARKUP_ATTRIBUTES)
+        for _, html in documents(content, RenderOptions(note="Note", patient_name="Sam")):
+            for tag, attrs in elements(html).tags:
+                tags.add(tag)
+                attributes.update(name for name, _ in attrs)
+        return frozenset(tags), frozenset(attributes)
+    finally:
+        shutil.rmtree(root)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(projects())
-def test_text_in_every_field_is_only_ever_text(project):
-    text, topic, locale, config = project
+@given(projects(), FIELD, FIELD)
+def test_text_in_every_field_is_only_ever_text(project, note: str, patient_name: str):
+    allowed_tags, allowed_attributes = template_elements()
     root = Path(tempfile.mkdtemp(prefix="leaflets-property-"))
     try:
-        write_project(root, text, topic, locale, config)
+        write_project(root, *project)
         try:
             content = load_content(load_project(root))
         except ContentErrors as refused:
             assert refused.errors
-            event("refused by validation")
             assert all(error.line >= 1 and error.column >= 1 for error in refused.errors)
+            event("refused by validation")
             return
         event("rendered")
-        for key in leaflet_keys(content):
-            leaflet = assemble(content, key)
-            html = render_print_html(tuple(content.project.template_dirs), leaflet)
-            parsed = Elements()
-            parsed.feed(html)
-            parsed.close()
+        options = RenderOptions(note=note, patient_name=patient_name)
+        for name, html in documents(content, options):
+            parsed = elements(html)
             for tag, attributes in parsed.tags:
-                assert tag in ALLOWED_TAGS, tag
-                for name, value in attributes:
-                    assert name in ALLOWED_ATTRIBUTES, (tag, name)
-                    if name == "href":
-                        assert value and value.startswith(SAFE_HREF), value
-            assert "".join(parsed.h1) == leaflet.title
-            assert [tag for tag, _ in parsed.tags].count("style") == 1
-            assert [tag for tag, _ in parsed.tags].count("h1") == 1
+                assert tag in allowed_tags, (name, tag)
+                for attribute, value in attributes:
+                    assert attribute in allowed_attributes, (name, tag, attribute)
+                    if attribute == "href" and SCHEME.match(value or ""):
+                        assert value.startswith(SAFE_SCHEMES), (name, value)
+            tags = [tag for tag, _ in parsed.tags]
+            assert tags.count("h1") == 1 and tags.count("script") == 0, name
+        title = project[0]["title"].strip()
+        print_html = documents(content, options)[0][1]
+        assert "".join(elements(print_html).h1) == title
     finally:
         shutil.rmtree(root)

@@ -1,0 +1,1 @@
+"""The print desk: a local web app that personalises a leaflet and returns its PDF."""

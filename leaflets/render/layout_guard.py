@@ -1,0 +1,128 @@
+"""The layout guard: text outside its box, near the paper's edge or too small stops the build.
+
+It walks WeasyPrint's laid-out boxes before anything is written, so a long word, URL or
+number that would overflow its column, or would be lost at the edge of the paper, is
+reported with the page and section it is in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import weasyprint
+from weasyprint.formatting_structure import boxes
+
+MIN_TEXT_PT = 9.0  # nothing smaller, anywhere, in normal print
+MIN_LARGE_PRINT_TEXT_PT = 12.0  # nor in large print (where body text is 16 pt)
+SAFE_EDGE_MM = 12.0  # office printers do not print closer to the paper's edge
+PX_PER_MM = 96 / 25.4
+PT_PER_PX = 0.75
+# Half a CSS pixel: below what a printer can show, above rounding in the layout.
+TOLERANCE_PX = 0.5
+
+
+@dataclass(frozen=True)
+class LayoutProblem:
+    page: int
+    section: str
+    kind: str  # "overflow", "edge" or "size"
+    message: str
+
+    def __str__(self) -> str:
+        return f"page {self.page}, section {self.section!r}: {self.message}"
+
+
+def _section_name(box: boxes.Box, current: str) -> str:
+    """The id of the nearest <section>, <header> or <footer> (or its class), else `current`."""
+    if isinstance(box, boxes.MarginBox):
+        return "page footer" if box.at_keyword.startswith("@bottom") else "page header"
+    element = box.element
+    if element is None or box.element_tag not in ("section", "header", "footer", "main"):
+        return current
+    return element.get("id") or element.get("class") or box.element_tag
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _text_boxes(box: boxes.Box) -> Iterator[boxes.TextBox]:
+    if isinstance(box, boxes.TextBox):
+        yield box
+    elif isinstance(box, boxes.InlineBox):
+        for child in box.children:
+            yield from _text_boxes(child)
+
+
+def _excess(left: float, width: float, parent: boxes.Box) -> float:
+    """How far (px) a span runs past either side of the parent's content box."""
+    inner_left = parent.content_box_x()
+    return max(inner_left - left, left + width - (inner_left + parent.width))
+
+
+def _text_of(box: boxes.Box) -> str:
+    words = " ".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
+    return words.strip() or box.element_tag or "a box"
+
+
+def _inside_safe_edge(text: boxes.TextBox, page: boxes.PageBox) -> float:
+    """How far (px) text comes closer than SAFE_EDGE_MM to the paper's edge."""
+    safe = SAFE_EDGE_MM * PX_PER_MM
+    return max(safe - text.position_x, text.position_x + text.width - (page.margin_width() - safe),
+               safe - text.position_y, text.position_y + text.height - (page.margin_height() - safe))
+
+
+def _overflow(box: boxes.Box, parent: boxes.Box) -> tuple[float, str] | None:
+    """The worst overflow of a line's text, or of a block, out of its parent's content box."""
+    if isinstance(box, boxes.LineBox):
+        found = max(((_excess(text.position_x, text.width, parent), text.text)
+                     for child in box.children for text in _text_boxes(child)), default=None)
+    elif isinstance(box, (boxes.BlockLevelBox, boxes.FlexContainerBox)) and box.is_in_normal_flow():
+        found = (_excess(box.border_box_x(), box.border_width(), parent), _text_of(box))
+    else:
+        found = None
+    return found if found and found[0] > TOLERANCE_PX else None
+
+
+def _walk(box: boxes.Box, parent: boxes.Box | None, page: tuple[int, boxes.PageBox],
+          section: str, min_pt: float) -> Iterator[LayoutProblem]:
+    section = _section_name(box, section)
+    found = _overflow(box, parent) if isinstance(parent, boxes.ParentBox) else None
+    if found:
+        excess, what = found
+        yield LayoutProblem(page[0], section, "overflow",
+                            f"'{_excerpt(what)}' runs {excess / PX_PER_MM:.1f} mm "
+                            "outside its box; shorten it, or break a long word, number or "
+                            "address with spaces or hyphens")
+    if isinstance(box, boxes.TextBox) and box.text.strip():
+        closer = _inside_safe_edge(box, page[1]) / PX_PER_MM
+        if closer > TOLERANCE_PX / PX_PER_MM:
+            where = (f"runs {closer - SAFE_EDGE_MM:.1f} mm off the paper" if closer > SAFE_EDGE_MM
+                     else f"comes within {SAFE_EDGE_MM - closer:.1f} mm of the paper's edge")
+            yield LayoutProblem(page[0], section, "edge",
+                                f"'{_excerpt(box.text)}' {where}; office printers need "
+                                f"{SAFE_EDGE_MM:g} mm: shorten it or widen the page margins")
+        size = box.style["font_size"] * PT_PER_PX
+        if size < min_pt - 0.01:
+            yield LayoutProblem(page[0], section, "size",
+                                f"'{_excerpt(box.text)}' is set in {size:g} pt, "
+                                f"below the {min_pt:g} pt minimum; raise its font-size in the "
+                                "stylesheet")
+    for child in box.all_children():
+        yield from _walk(child, box, page, section, min_pt)
+
+
+def layout_problems(document: weasyprint.Document, min_pt: float) -> list[LayoutProblem]:
+    """Overflow, text too near the paper's edge or smaller than `min_pt`.
+
+    The first problem of each kind per page and section, so that one long word does not
+    bury the report.
+    """
+    first: dict[tuple[int, str, str], LayoutProblem] = {}
+    for number, page in enumerate(document.pages, start=1):
+        # The page box is private in WeasyPrint's Page, but it is the laid-out tree itself.
+        for problem in _walk(page._page_box, None, (number, page._page_box), "page", min_pt):
+            first.setdefault((problem.page, problem.section, problem.kind), problem)
+    return list(first.values())

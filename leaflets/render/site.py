@@ -1,0 +1,133 @@
+"""The online version: a static site of leaflet pages beside their PDFs, linked relatively.
+
+Every link is relative and names index.html, so the site works from the file system as
+well as from any static host whose root is `base_url`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Mapping
+
+from leaflets import markup
+from leaflets.assembly import Leaflet, LeafletKey, RenderOptions, assemble, leaflet_keys, translator
+from leaflets.render.html import environment
+from leaflets.validation import Content
+
+INDEX = "index.html"
+
+
+@dataclass(frozen=True)
+class SitePage:
+    path: str  # relative to the output folder, with forward slashes
+    html: str
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    lang: str
+    lang_tag: str
+    name: str  # the language's name in itself
+    title: str  # "Health leaflets in <language>", in that language
+    href: str
+
+
+@dataclass(frozen=True)
+class AudienceLink:
+    label: str
+    href: str
+    pdf_href: str
+
+
+@dataclass(frozen=True)
+class TopicEntry:
+    id: str
+    title: str
+    summary: str
+    leaflets: tuple[AudienceLink, ...]
+
+
+def page_path(key: LeafletKey) -> str:
+    return f"{key.folder}/{INDEX}"
+
+
+def _relative(target: str, from_page: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+
+
+def _root(from_page: str) -> str:
+    depth = from_page.count("/")
+    return "../" * depth
+
+
+def _language_links(content: Content, from_page: str, target: Mapping[str, str]) -> list[LanguageLink]:
+    links = []
+    for lang, path in target.items():
+        t = translator(content, lang)
+        links.append(LanguageLink(lang, t.lang_tag, content.locales[lang].name,
+                                  t("leaflets_in_language"), _relative(path, from_page)))
+    return links
+
+
+def _render(content: Content, template: str, path: str, lang: str, clinic: object,
+            **context: object) -> SitePage:
+    env = environment(tuple(content.project.template_dirs))
+    html = env.get_template(template).render(
+        t=translator(content, lang), root=_root(path), clinic=clinic, web=True,
+        publisher=content.project.config.publisher, **context)
+    return SitePage(path, html)
+
+
+def leaflet_page(content: Content, leaflet: Leaflet, pdf_size: int) -> SitePage:
+    """The leaflet's own page: the same content as its PDF, and a link to download it."""
+    key = leaflet.key
+    path = page_path(key)
+    others = {lang: page_path(LeafletKey(key.topic, lang, key.audience))
+              for lang in content.project.config.languages if lang != key.lang}
+    return _render(content, "site/leaflet.html", path, key.lang, leaflet.options.clinic,
+                   leaflet=leaflet, pdf_kb=max(1, round(pdf_size / 1024)),
+                   languages=_language_links(content, path, others))
+
+
+def language_page(content: Content, lang: str, options: RenderOptions) -> SitePage:
+    """The topics and audiences of one language."""
+    path = f"{lang}/{INDEX}"
+    keys = [key for key in leaflet_keys(content) if key.lang == lang]
+    locale = content.locales[lang]
+    topics = []
+    for topic_id in dict.fromkeys(key.topic for key in keys):
+        text = content.modules[topic_id].texts[lang]
+        links = tuple(
+            AudienceLink(locale.audiences[key.audience], _relative(page_path(key), path),
+                         _relative(f"{key.folder}/{key.pdf_name}", path))
+            for key in (LeafletKey(topic_id, lang, audience)
+                        for audience in content.project.config.audiences)
+            if key in keys
+        )
+        topics.append(TopicEntry(topic_id, text.title, markup.plain(text.summary), links))
+    return _render(content, "site/language.html", path, lang, options.clinic, topics=topics)
+
+
+def root_page(content: Content, options: RenderOptions) -> SitePage:
+    """The language chooser, in the source language, each choice named in its own."""
+    languages = {lang: f"{lang}/{INDEX}" for lang in content.project.config.languages}
+    return _render(content, "site/index.html", INDEX, content.project.config.source_language,
+                   options.clinic, languages=_language_links(content, INDEX, languages))
+
+
+def site_pages(content: Content, pdf_sizes: Mapping[LeafletKey, int],
+               options: RenderOptions | None = None) -> list[SitePage]:
+    """The pages of the leaflets just rendered, their language indexes and the chooser.
+
+    Indexes list every leaflet the content defines, so a partial build still links to
+    pages a full build writes.
+    """
+    options = options or RenderOptions(paper=content.project.config.paper)
+    pages = [leaflet_page(content, assemble(content, key, options), size)
+             for key, size in sorted(pdf_sizes.items())]
+    for lang in sorted({key.lang for key in pdf_sizes}):
+        pages.append(language_page(content, lang, options))
+    if pdf_sizes:
+        pages.append(root_page(content, options))
+    return pages

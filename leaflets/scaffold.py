@@ -1,0 +1,97 @@
+"""`leaflets new`: the files an author fills in to add a topic or a language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from leaflets.config import Project
+from leaflets.loading import Document, load_file
+from leaflets.errors import ContentErrors, ErrorList
+from leaflets.validation import LOCALES_DIR, TOPIC_FILE, source_hash, topic_folders
+
+DEFAULT_LAYOUT = ["what-it-is", "why", "what-to-do", "diagram", "prevent", "checklist", "get-help"]
+
+
+def _blank(value: Any) -> Any:
+    """The same shape with every text emptied, for a translator to fill in."""
+    if isinstance(value, dict):
+        return {key: _blank(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_blank(item) for item in value]
+    return "" if isinstance(value, str) else value
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes repeated values out in full: content files refuse anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _dump(path: Path, header: str, data: dict[str, Any]) -> Path:
+    if path.exists():
+        raise FileExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=100)
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def _load(path: Path, project: Project) -> Document:
+    errors = ErrorList()
+    document = load_file(path, errors, project.root)
+    if document is None:
+        raise ContentErrors(errors.errors)
+    return document
+
+
+def new_topic(project: Project, topic: str) -> list[Path]:
+    """A topic folder with topic.yaml and one text file per language, every key present."""
+    folder = project.content_dir / topic
+    layout = {audience: list(DEFAULT_LAYOUT) for audience in project.config.audiences}
+    facts = {
+        "review": {"last_reviewed": "", "next_review": "", "version": "1.0"},
+        "references": [{"id": "source-1", "title": "", "publisher": "", "year": 2026, "url": ""}],
+        "diagram": {"steps": [{"id": "step-1", "picture": "calf-wall-start", "hold_seconds": 10,
+                               "repeats": 3}]},
+        "red_flags": [{"id": f"flag-{tier}", "tier": tier, "source": "source-1"}
+                      for tier in ("gp", "today", "emergency")],
+        "checklist": [{"id": "flag-gp", "red_flag": "flag-gp"}],
+        "audiences": layout,
+    }
+    section = {"heading": "", "blocks": [{"p": ""}]}
+    text = {
+        "title": "", "summary": "",
+        "sections": {s: section for s in DEFAULT_LAYOUT if s not in ("diagram", "checklist", "get-help")},
+        "diagram": {"title": "", "description": "", "steps": {"step-1": ""}},
+        "red_flags": {f"flag-{tier}": "" for tier in ("gp", "today", "emergency")},
+        "checklist": {"flag-gp": ""},
+    }
+    written = [_dump(folder / TOPIC_FILE, f"# {topic}: the facts that do not depend on language. "
+                     "Fill in every empty value; `leaflets check` lists what is left.\n", facts)]
+    for lang in project.config.languages:
+        written.append(_dump(folder / f"{lang}.yaml", f"# {topic}, text in {lang}.\n", text))
+    return written
+
+
+def new_language(project: Project, lang: str) -> list[Path]:
+    """A locale file and a text file per topic, shaped like the source language's."""
+    source = project.config.source_language
+    locale = _load(project.content_dir / LOCALES_DIR / f"{source}.yaml", project).data
+    blank_locale = _blank(locale)
+    blank_locale["locale"] = lang
+    blank_locale["readability"] = {"formula": "lix", "target": 40, "max_words_per_sentence": 15}
+    written = [_dump(project.content_dir / LOCALES_DIR / f"{lang}.yaml",
+                     f"# Interface strings and local services for {lang!r}. Set `locale` to a "
+                     "Babel locale such as de_DE, and pick the readability formula that suits "
+                     "the language.\n", blank_locale)]
+    for folder in topic_folders(project):
+        source_document = _load(folder / f"{source}.yaml", project)
+        text = _blank({k: v for k, v in source_document.data.items() if k != "translation"})
+        text["translation"] = {"source_hash": source_hash(source_document), "reviewed": ""}
+        written.append(_dump(folder / f"{lang}.yaml", f"# {folder.name}, text in {lang}. "
+                             f"Write it natively from {source}.yaml; keep every number.\n", text))
+    return written

@@ -1,0 +1,61 @@
+"""The layout guard stops a build whose text runs outside its box or is too small."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import REPO, run
+
+LONG_NUMBER = "0800" + "1234567890" * 12
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_a_word_too_long_for_its_column_names_the_section(tiny_project: Path):
+    _replace(tiny_project / "content/cramp/en.yaml", "It goes away.", f"Call {LONG_NUMBER}.")
+    result = run("--project", tiny_project, "build")
+    assert result.exit_code == 1
+    assert "cramp (patient, en, a4) does not lay out cleanly:" in result.stderr
+    assert f"page 1, section 'what': '{LONG_NUMBER[:39]}…' runs " in result.stderr
+    assert "mm outside its box; shorten it, or break a long word" in result.stderr
+    assert not (tiny_project / "output").exists()
+
+
+def test_overflow_in_the_masthead_and_the_running_footer_is_found(tiny_project: Path):
+    _replace(tiny_project / "content/cramp/en.yaml", "title: Test cramps",
+             f"title: Cramps {LONG_NUMBER}")
+    result = run("--project", tiny_project, "build", "--paper", "letter")
+    assert result.exit_code == 1
+    assert "section 'masthead'" in result.stderr
+    assert f"section 'page footer': '{LONG_NUMBER[:39]}…' runs 22.0 mm off the paper; " \
+        "office printers need 12 mm" in result.stderr
+
+
+def _own_stylesheet(project: Path, name: str, extra: str) -> None:
+    (project / "templates").mkdir(exist_ok=True)
+    shutil.copy(REPO / "templates" / name, project / "templates" / name)
+    with (project / "templates" / name).open("a") as stylesheet:
+        stylesheet.write(extra)
+
+
+def test_text_below_9_pt_is_refused(tiny_project: Path):
+    _own_stylesheet(tiny_project, "print.css", ".instruction { font-size: 8pt; }\n")
+    result = run("--project", tiny_project, "build")
+    assert result.exit_code == 1
+    assert ("section 'checklist': 'Tick any that apply and show this to yo…' is set in 8 pt, "
+            "below the 9 pt minimum; raise its font-size in the stylesheet") in result.stderr
+
+
+def test_large_print_refuses_text_below_12_pt(tiny_project: Path):
+    _own_stylesheet(tiny_project, "large-print.css", ".sources { font-size: 11pt; }\n")
+    assert run("--project", tiny_project, "build", "-q").exit_code == 0
+    result = run("--project", tiny_project, "build", "--large-print")
+    assert result.exit_code == 1
+    assert "cramp (patient, en, a4, large print) does not lay out cleanly:" in result.stderr
+    assert "section 'sources': '1.' is set in 11 pt, below the 12 pt minimum" \
+        in result.stderr

@@ -1,0 +1,136 @@
+"""What a printer gives the reader, on every built leaflet: sizes, margins, QR code, greyscale."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import zxingcpp
+from PIL import Image, ImageChops
+
+from leaflets.assembly import leaflet_url
+from leaflets.render.layout_guard import MIN_LARGE_PRINT_TEXT_PT, MIN_TEXT_PT
+
+from conftest import built_pdfs
+from pdf_tools import TextRun, render_gray, text_runs
+from render.test_pdf import CONTENT, KEYS
+
+MM_PER_INCH = 25.4
+BODY = ("P", "LBody", "Caption")  # paragraphs, list items (checklist, red flags), captions
+VARIANTS = [(key, paper, large) for key in KEYS for paper in ("a4", "letter")
+            for large in (False, True)]
+
+
+def _ids(variant) -> str:
+    key, paper, large = variant
+    return f"{key.folder}-{paper}{'-large' if large else ''}"
+
+
+@pytest.fixture(params=VARIANTS, ids=_ids)
+def built(request, bundled_all: Path):
+    """(key, options, path) for one leaflet on one paper, in one print size."""
+    for key, options, path in built_pdfs(bundled_all):
+        if (key, options.paper, options.large_print) == request.param:
+            return key, options, path
+    raise LookupError(request.param)
+
+
+def _is_body(run: TextRun) -> bool:
+    """Running text in <main>: not headings, list numbers, citation marks or step badges."""
+    return ("Part" in run.tags and any(tag in BODY for tag in run.tags)
+            and "Link" not in run.tags and "Lbl" not in run.tags and run.text.strip() != "")
+
+
+def test_text_sizes(built):
+    _, options, path = built
+    runs = [run for run in text_runs(path) if run.text.strip()]
+    body = [run for run in runs if _is_body(run)]
+    smallest = min(runs, key=lambda run: run.size_pt)
+    smallest_body = min(body, key=lambda run: run.size_pt)
+    assert len(body) > 20
+    if options.large_print:
+        assert smallest_body.size_pt >= 16 - 0.01, smallest_body
+        assert smallest.size_pt >= MIN_LARGE_PRINT_TEXT_PT - 0.01, smallest
+    else:
+        assert smallest_body.size_pt >= 11 - 0.01, smallest_body
+        assert smallest.size_pt >= MIN_TEXT_PT - 0.01, smallest
+
+
+def test_every_mark_is_12_mm_from_the_edge(built):
+    _, _, path = built
+    dpi = 72
+    pages = len(pypdfium2.PdfDocument(path))
+    for page in range(1, pages + 1):
+        image = render_gray(path, page, dpi)
+        ink = image.point(lambda v: 255 if v < 245 else 0).getbbox()
+        assert ink, f"page {page} is blank"
+        left, top, right, bottom = ink
+        gaps_mm = [edge * MM_PER_INCH / dpi for edge in
+                   (left, top, image.width - right, image.height - bottom)]
+        assert min(gaps_mm) >= 12, (page, gaps_mm)
+
+
+def test_qr_code_is_2_cm_and_decodes_at_50_dpi(built):
+    key, _, path = built
+    url = leaflet_url(CONTENT, key)
+    page = pypdfium2.PdfDocument(path)[0]
+    assert [r.text for r in zxingcpp.read_barcodes(page.render(scale=50 / 72).to_pil())] == [url]
+    gray = subprocess.run(["pdftoppm", "-gray", "-r", "50", "-f", "1", "-l", "1", str(path)],
+                          check=True, capture_output=True).stdout
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(gray)))] == [url]
+    dpi = 300
+    (result,) = zxingcpp.read_barcodes(page.render(scale=dpi / 72).to_pil())
+    corners = result.position
+    width_mm = (corners.top_right.x - corners.top_left.x) * MM_PER_INCH / dpi
+    height_mm = (corners.bottom_left.y - corners.top_left.y) * MM_PER_INCH / dpi
+    assert min(width_mm, height_mm) >= 20, (width_mm, height_mm)  # without the quiet zone
+
+
+def _luminance(gray: int) -> float:
+    value = gray / 255
+    return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+
+def _tier_headings(path: Path) -> list[tuple[str, int, tuple[float, float, float, float], float]]:
+    """(text, page, box in points, font size) of each tier heading (H3)."""
+    found: dict[int, tuple[str, int, tuple[float, float, float, float], float]] = {}
+    for run in text_runs(path):
+        if "H3" in run.tags:
+            element = run.elements[run.tags.index("H3")]
+            text, page, box, size = found.get(element, ("", run.page, run.box, run.size_pt))
+            box = (min(box[0], run.box[0]), min(box[1], run.box[1]),
+                   max(box[2], run.box[2]), max(box[3], run.box[3]))
+            found[element] = (f"{text} {run.text}".strip(), page, box, size)
+    return [found[element] for element in sorted(found)]
+
+
+def test_red_flag_tiers_survive_greyscale(built):
+    """Each tier heading keeps its contrast in greyscale, and has its own shape beside it."""
+    _, _, path = built
+    dpi = 150
+    headings = _tier_headings(path)
+    assert len(headings) == len({text for text, *_ in headings}) >= 2
+    icons = []
+    for text, page, (left, bottom, right, top), size in headings:
+        image = render_gray(path, page, dpi)
+        height = image.height * 72 / dpi
+
+        def crop(x0: float, x1: float) -> Image.Image:
+            return image.crop(tuple(round(v * dpi / 72) for v in
+                                    (x0, height - top - 0.3 * size, x1, height - bottom + 0.3 * size)))
+
+        words = crop(left, right)
+        darkest, lightest = words.getextrema()
+        contrast = (_luminance(lightest) + 0.05) / (_luminance(darkest) + 0.05)
+        assert contrast >= 4.5, (text, contrast)
+        icon = crop(left - 1.7 * size, left - 0.2 * size)
+        icons.append(icon.point(lambda v, cut=(darkest + lightest) / 2: 255 if v < cut else 0))
+    for index, icon in enumerate(icons):
+        assert icon.histogram()[255] > 0.1 * icon.width * icon.height, "a tier has no icon"
+        for other in icons[index + 1:]:
+            other = other.resize(icon.size)
+            differing = ImageChops.difference(icon, other).histogram()[255]
+            assert differing > 0.15 * icon.width * icon.height, "two tiers share a shape"

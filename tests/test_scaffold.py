@@ -1,0 +1,96 @@
+"""Adding a topic or a language is content only: scaffold it, fill it in, build it."""
+
+from pathlib import Path
+
+import yaml
+
+from conftest import REPO, run, write
+from pdf_tools import pdf_text
+
+GERMAN_LOCALE = """\
+locale: de_DE
+name: Deutsch
+readability: {formula: lix, target: 40, max_words_per_sentence: 15}
+services: {gp: die Hausarztpraxis, urgent: den ärztlichen Bereitschaftsdienst 116117, emergency: "112"}
+audiences: {patient: Informationen für Patienten, carer: Für Angehörige, clinician: Kurzinfo für Fachleute}
+tiers:
+  gp: Gehen Sie in {gp}, wenn
+  today: Rufen Sie heute {gp} oder {urgent} an, wenn
+  emergency: Rufen Sie {emergency} an, wenn
+strings:
+  scan_online: Scannen, um dieses Merkblatt online zu lesen
+  qr_alt: "QR-Code: öffnet {title} online"
+  checklist: Ihre Checkliste
+  tick_any: Kreuzen Sie an, was zutrifft, und zeigen Sie es Ihrer Ärztin oder Ihrem Arzt.
+  get_help: Wann Sie Hilfe holen sollten
+  sources: Quellen
+  last_reviewed: Zuletzt geprüft
+  next_review: Nächste Prüfung
+  version: Version
+  page_of: Seite {page} von {pages}
+  disclaimer: Dieses Merkblatt ersetzt keine ärztliche Beratung.
+  hold_seconds: {one: "{n} Sekunde halten", other: "{n} Sekunden halten"}
+  repeat_times: {one: "{n}-mal wiederholen", other: "{n}-mal wiederholen"}
+"""
+
+GERMAN_TEXT = """\
+title: Wadenkrampf
+summary: Ein kurzer Test.
+sections:
+  what:
+    heading: Was ist das?
+    blocks:
+      - p: Ein Krampf ist ein harter Muskel. Er geht vorbei. [^nhs]
+diagram:
+  title: Eine Dehnung
+  description: Machen Sie das vor dem Schlafen.
+  steps:
+    lean: Lehnen Sie sich an eine Wand.
+red_flags:
+  long: ein Krampf länger als 10 Minuten dauert
+  swollen: Ihr Bein geschwollen ist
+checklist:
+  long: Ein Krampf dauerte länger als 10 Minuten
+"""
+
+
+def test_a_fifth_language_is_files_only(tiny_project: Path):
+    config = tiny_project / "leaflets.yaml"
+    config.write_text(config.read_text().replace("languages: [en]", "languages: [en, de]"))
+    write(tiny_project, {"content/_locales/de.yaml": GERMAN_LOCALE,
+                         "content/cramp/de.yaml": GERMAN_TEXT})
+    result = run("--project", tiny_project, "build", "--lang", "de")
+    assert result.exit_code == 0, result.stderr
+    assert "stale" not in result.stderr
+    text = pdf_text(tiny_project / "output/de/cramp/patient/cramp-patient-de.pdf")
+    for expected in ("Wadenkrampf", "Ihre Checkliste", "Seite 1 von 1", "5 Sekunden halten",
+                     "Rufen Sie heute die Hausarztpraxis", "1. Januar 2099"):
+        assert expected in text
+    for english in ("Page", "Tick any", "Scan to read", "Sources"):
+        assert english not in text
+
+
+def test_new_topic_scaffolds_every_key(tiny_project: Path):
+    result = run("--project", tiny_project, "new", "topic", "hiccups")
+    assert result.exit_code == 0, result.stderr
+    text = yaml.safe_load((tiny_project / "content/hiccups/en.yaml").read_text())
+    assert set(text) == {"title", "summary", "sections", "diagram", "red_flags", "checklist"}
+    check = run("--project", tiny_project, "check")
+    assert check.exit_code == 1
+    assert "content/hiccups/en.yaml:2:1: title: this text is empty" in check.stderr
+
+
+def test_new_language_mirrors_the_source_text(tiny_project: Path):
+    result = run("--project", tiny_project, "new", "language", "de")
+    assert result.exit_code == 0, result.stderr
+    assert "Add de to `languages:`" in result.stderr
+    scaffold = yaml.safe_load((tiny_project / "content/cramp/de.yaml").read_text())
+    source = yaml.safe_load((tiny_project / "content/cramp/en.yaml").read_text())
+    assert set(scaffold) - {"translation"} == set(source)
+    assert scaffold["red_flags"] == {"long": "", "swollen": ""}
+    assert run("--project", tiny_project, "new", "language", "de").exit_code == 1
+
+
+def test_new_refuses_bad_names(tiny_project: Path):
+    assert run("--project", tiny_project, "new", "topic", "../evil").exit_code == 2
+    assert run("--project", tiny_project, "new", "language", "Deutsch").exit_code == 2

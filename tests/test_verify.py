@@ -1,0 +1,126 @@
+"""`leaflets verify` over every built leaflet, and over PDFs broken one item at a time."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from leaflets.verify import CHECKS, verify_pdf
+
+from conftest import built_pdfs, run
+
+
+def test_every_built_leaflet_passes_every_structure_check(bundled_all: Path):
+    result = run("--project", bundled_all, "verify")
+    assert result.exit_code == 0, result.stdout
+    pdfs = built_pdfs(bundled_all)
+    for _, _, path in pdfs:
+        shown = path.relative_to(bundled_all)
+        assert f"{shown}: all {len(CHECKS)} structure checks pass" in result.stdout
+    for name in CHECKS:
+        assert f"{name:<20} {len(pdfs)}/{len(pdfs)}" in result.stdout
+    assert f"{len(pdfs)} PDF(s) checked, {len(pdfs)} pass every check." in result.stdout
+    assert "not a PDF/UA conformance report" in result.stdout
+
+
+def test_a_leaflet_not_built_is_missing(tiny_project: Path):
+    result = run("--project", tiny_project, "verify")
+    assert result.exit_code == 1
+    assert ("output/en/cramp/patient/cramp-patient-en.pdf: missing: not built; run leaflets build"
+            in result.stdout)
+
+
+def _copy(bundled_all: Path, tmp_path: Path) -> Path:
+    _, _, source = built_pdfs(bundled_all)[0]
+    return Path(shutil.copy(source, tmp_path / "leaflet.pdf"))
+
+
+def _first(pdf: pikepdf.Pdf, kind: str) -> pikepdf.Dictionary:
+    stack = [pdf.Root.StructTreeRoot.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            if node.S == kind:
+                return node
+            stack.append(node.get("/K", pikepdf.Array()))
+    raise LookupError(kind)
+
+
+def _drop_font_file(pdf: pikepdf.Pdf) -> None:
+    font = next(iter(pdf.pages[0].Resources.Font.values()))
+    del font.DescendantFonts[0].FontDescriptor["/FontFile2"]
+
+
+def _untag_text(pdf: pikepdf.Pdf) -> None:
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    nums[1][0] = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Span)
+
+
+BREAKAGES = {
+    "lang": lambda pdf: pdf.Root.__delitem__("/Lang"),
+    "title": lambda pdf: pdf.docinfo.__delitem__("/Title"),
+    "display-doc-title": lambda pdf: pdf.Root.__delitem__("/ViewerPreferences"),
+    "marked": lambda pdf: pdf.Root.__delitem__("/MarkInfo"),
+    "structure-tree": lambda pdf: pdf.Root.__delitem__("/StructTreeRoot"),
+    "headings": lambda pdf: setattr(_first(pdf, pikepdf.Name.H1), "S", pikepdf.Name.H3),
+    "figure-alt": lambda pdf: _first(pdf, pikepdf.Name.Figure).__delitem__("/Alt"),
+    "fonts-embedded": _drop_font_file,
+    "author": lambda pdf: pdf.docinfo.__delitem__("/Author"),
+    "subject": lambda pdf: pdf.docinfo.__delitem__("/Subject"),
+    "keywords": lambda pdf: pdf.docinfo.__delitem__("/Keywords"),
+    "dates": lambda pdf: pdf.docinfo.__delitem__("/CreationDate"),
+    "form-fields": lambda pdf: pdf.Root.AcroForm.Fields[0].__delitem__("/TU"),
+    "untagged-content": _untag_text,
+}
+
+
+def _break_xmp(pdf: pikepdf.Pdf) -> None:
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as metadata:
+        del metadata["pdfuaid:part"]
+
+
+BREAKAGES["pdfua-id"] = _break_xmp
+
+
+def test_every_check_is_exercised():
+    assert set(BREAKAGES) == set(CHECKS)
+
+
+@pytest.mark.parametrize("check", sorted(BREAKAGES))
+def test_each_missing_item_is_reported_with_exit_1(bundled_all: Path, tmp_path: Path, check: str):
+    path = _copy(bundled_all, tmp_path)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        BREAKAGES[check](pdf)
+        pdf.save(path)
+    failed = {name for name, _ in verify_pdf(path).missing}
+    assert check in failed
+    # Removing the structure tree also removes what the tree checks look at.
+    assert failed <= {check, "headings", "figure-alt", "form-fields"}
+    result = run("--project", bundled_all, "verify", path)
+    assert result.exit_code == 1
+    assert f"{path}: {check}: " in result.stdout
+    assert "0 pass every check" in result.stdout
+
+
+def test_wrong_values_are_named(bundled_all: Path, tmp_path: Path):
+    """A PDF in a leaflet's place is held to that leaflet's language and publisher."""
+    project = tmp_path / "project"
+    shutil.copytree(bundled_all / "content", project / "content")
+    shutil.copy(bundled_all / "leaflets.yaml", project / "leaflets.yaml")
+    _, _, built = built_pdfs(bundled_all)[0]
+    path = project / built.relative_to(bundled_all)
+    path.parent.mkdir(parents=True)
+    with pikepdf.open(built) as pdf:
+        lang = str(pdf.Root.Lang)
+        pdf.Root.Lang = pikepdf.String("xx-XX")
+        pdf.docinfo.Author = pikepdf.String("Somebody else")
+        pdf.save(path)
+    result = run("--project", project, "verify", path)
+    assert result.exit_code == 1
+    assert f"lang: /Lang is 'xx-XX', expected '{lang}'" in result.stdout
+    assert "author: the author is 'Somebody else', expected the publisher" in result.stdout
