@@ -201,10 +201,13 @@ def test_no_page_is_written_when_a_leaflet_fails(tiny_project: Path):
     assert not (tiny_project / "output").exists()
 
 
-def test_a_locale_overrides_the_built_in_site_strings(two_languages: Path):
+def test_site_strings_are_locale_content_and_checked_for_every_language(two_languages: Path):
     dutch = two_languages / "content/_locales/nl.yaml"
-    dutch.write_text(dutch.read_text().replace("strings:\n", "strings:\n  download_pdf: Folder "
-                                               "downloaden\n", 1))
-    assert run("--project", two_languages, "build", "-q").exit_code == 0
-    page = read_page(two_languages / "output/nl/cramp/patient/index.html")
-    assert "Folder downloaden" in page.text and "Download de folder" not in page.text
+    text = dutch.read_text()
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("strings:"))
+    dutch.write_text("\n".join(row for row in text.splitlines()
+                               if not row.startswith("  download_pdf:")) + "\n")
+    result = run("--project", two_languages, "build", "-q")
+    assert result.exit_code == 1
+    assert (f"content/_locales/nl.yaml:{line}:1: strings.download_pdf: missing; the en interface "
+            "has it") in result.stderr
