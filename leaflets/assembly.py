@@ -12,7 +12,7 @@ from leaflets import markup
 from leaflets.clinic import Clinic
 from leaflets.graphics.diagrams import picture_svg
 from leaflets.graphics.qr import qr_svg
-from leaflets.i18n import Translator, built_in_strings
+from leaflets.i18n import Translator
 from leaflets.reproducible import document_date
 from leaflets.schema import BUILT_IN_SECTIONS, TIERS, Bullets, Paragraph, Reference
 from leaflets.validation import Content, Module
@@ -107,7 +107,7 @@ class Leaflet:
 
 
 def translator(content: Content, lang: str) -> Translator:
-    return Translator(content.locales[lang], built_in_strings(lang))
+    return Translator(content.locales[lang])
 
 
 def leaflet_keys(content: Content) -> list[LeafletKey]:

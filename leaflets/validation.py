@@ -17,7 +17,6 @@ from pydantic import BaseModel, ValidationError
 from leaflets import markup, messages
 from leaflets.config import Project
 from leaflets.errors import ContentError, ContentErrors, ErrorList
-from leaflets.i18n import built_in_strings
 from leaflets.loading import Document, KeyPath, format_key, load_file
 from leaflets.schema import (
     BUILT_IN_SECTIONS, ID_PATTERN, TIERS, Bullets, Locale, Paragraph, PluralText, Steps, Topic,
@@ -134,8 +133,7 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
                 errors.add(document.path, *document.position(("strings",)), f"strings.{key}",
                            f"missing; the {project.config.source_language} interface has it: "
                            "translate it and add it")
-            built_in = set(built_in_strings(project.config.source_language))
-            for key in sorted(set(locale.strings) - set(source.strings) - built_in):
+            for key in sorted(set(locale.strings) - set(source.strings)):
                 errors.add(document.path, *document.position(("strings", key)), f"strings.{key}",
                            f"not in the {project.config.source_language} interface; remove it")
     return locales

@@ -31,6 +31,22 @@ strings:
   disclaimer: Dieses Merkblatt ersetzt keine ärztliche Beratung.
   hold_seconds: {one: "{n} Sekunde halten", other: "{n} Sekunden halten"}
   repeat_times: {one: "{n}-mal wiederholen", other: "{n}-mal wiederholen"}
+  site_name: Gesundheitsmerkblätter
+  skip_to_content: Zum Text springen
+  choose_language: Sprache wählen
+  leaflets_in_language: Merkblätter auf Deutsch
+  all_languages: Alle Sprachen
+  other_languages: Dieses Merkblatt in anderen Sprachen
+  breadcrumbs: Sie sind hier
+  download_pdf: Merkblatt zum Drucken herunterladen
+  pdf_size: "PDF, {size} KB"
+  print_page: Drucken Sie diese Seite mit dem Druckbefehl Ihres Browsers.
+  published_by: "Herausgegeben von {publisher}."
+  clinic_heading: Ihre Praxis
+  phone: Telefon
+  website: Website
+  note_heading: Eine Notiz Ihrer Praxis
+  note_for: "Eine Notiz für {name}"
 """
 
 GERMAN_TEXT = """\
