@@ -6,6 +6,7 @@ strings, duplicate keys, anchors, aliases and explicit tags are refused.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,8 +282,10 @@ def load_text(path: Path, text: str, errors: ErrorList) -> Document | None:
 def load_file(path: Path, errors: ErrorList, root: Path | None = None) -> Document | None:
     """Read and parse one YAML file, refusing large files and links out of `root`."""
     if root is not None and not path.resolve().is_relative_to(root.resolve()):
-        errors.add(path, 1, 1, "", f"the file links outside the project ({path.resolve()}); "
-                   "copy it into the project instead")
+        inside = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(root))
+        where = f"links outside the project ({path.resolve()})" if inside else \
+            "is outside the project"
+        errors.add(path, 1, 1, "", f"the file {where}; copy it into the project instead")
         return None
     try:
         size = path.stat().st_size
