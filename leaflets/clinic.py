@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
@@ -91,6 +92,9 @@ def _load_logo(value: str, profile: Path, project: Project) -> tuple[Logo | None
                       "copy the file into the project and give its path")
     path = (profile.parent / value).resolve()
     if Path(value).is_absolute() or not path.is_relative_to(project.root):
+        if Path(os.path.abspath(profile.parent / value)).is_relative_to(project.root):
+            return None, (f"{value!r} links outside the project ({path}); copy the logo "
+                          "itself into the project")
         return None, (f"{value!r} is outside the project folder; copy the logo into the project "
                       "and give its path relative to this file")
     media_type = LOGO_TYPES.get(path.suffix.lower())
