@@ -99,17 +99,22 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_all(bundled: Path) -> Path:
-    """The bundled build, plus both papers in normal and large print, in the same output."""
-    default_paper = load_project(bundled).config.paper
+def bundled_all(bundled: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bundled build, plus both papers in normal and large print, in one output.
+
+    A copy, so tests of the default build (one PDF per leaflet) never see these variants.
+    """
+    root = tmp_path_factory.mktemp("bundled-all") / "project"
+    shutil.copytree(bundled, root)
+    default_paper = load_project(root).config.paper
     for paper in ("a4", "letter"):
         for large in (False, True):
             if paper == default_paper and not large:
                 continue  # `bundled` built it
-            result = run("--project", bundled, "build", "-q", "--paper", paper,
+            result = run("--project", root, "build", "-q", "--paper", paper,
                          *(["--large-print"] if large else []))
             assert result.exit_code == 0, result.stderr
-    return bundled
+    return root
 
 
 def built_pdfs(root: Path) -> list[tuple[LeafletKey, RenderOptions, Path]]:
