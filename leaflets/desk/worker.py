@@ -7,6 +7,7 @@ validated and loaded, renders in memory and hands back the PDF bytes through a p
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import threading
 from multiprocessing.connection import Connection
 
@@ -29,6 +30,10 @@ class RenderFailed(Exception):
 
 def _render_child(content: Content, order: Order, sender: Connection) -> None:
     from leaflets.build import render_leaflet
+
+    # The child only renders; a stop signal should simply end it, as the parent expects.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
 
     try:
         sender.send(("pdf", render_leaflet(content, order.key, order.options)))
