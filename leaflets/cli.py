@@ -230,6 +230,7 @@ def list_command(ctx: click.Context) -> None:
         title = module.texts[config.source_language].title
         click.echo(f"  {module.id:<24} {title}")
         click.echo(f"  {'':<24} audiences: {', '.join(module.topic.audiences)}; "
+                   f"languages: {', '.join(module.texts)}; "
                    f"next review {module.topic.review.next_review}")
 
 
