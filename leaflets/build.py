@@ -72,7 +72,7 @@ def render_leaflet(content: Content, key: LeafletKey, options: RenderOptions | N
 def build(content: Content, keys: Iterable[LeafletKey], *, keep_going: bool = False,
           progress: Callable[[LeafletKey, str], None] = lambda key, state: None) -> BuildReport:
     """Render every leaflet first; write only when all succeeded (or with keep_going)."""
-    from leaflets.render.pdf import write_atomic
+    from leaflets.output import write_atomic
 
     report = BuildReport()
     rendered: list[tuple[LeafletKey, bytes]] = []

@@ -1,9 +1,9 @@
-"""HTML → PDF with WeasyPrint: a locked-down fetcher, a page budget, atomic writes."""
+"""HTML → PDF with WeasyPrint: a locked-down fetcher and one font configuration per process."""
 
 from __future__ import annotations
 
-import os
-import tempfile
+import shutil
+from multiprocessing.util import Finalize
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,7 +20,18 @@ def font_config() -> FontConfiguration:
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
         _FONT_CONFIG = FontConfiguration()
+        # Caches keep it alive, and pool workers leave by os._exit, so its __del__ never
+        # runs; multiprocessing's exit hook runs in every process and removes its fonts.
+        Finalize(None, release_font_config, exitpriority=0)
     return _FONT_CONFIG
+
+
+def release_font_config() -> None:
+    """Forget this process's FontConfiguration and remove its temporary font folder."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is not None and _FONT_CONFIG._folder:
+        shutil.rmtree(_FONT_CONFIG._folder, ignore_errors=True)
+    _FONT_CONFIG = None
 
 
 class LocalFetcher(weasyprint.URLFetcher):
@@ -51,19 +62,6 @@ def render(html: str, base_url: Path, roots: list[Path]) -> weasyprint.Document:
     return document
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def pdf_bytes(document: weasyprint.Document, **options: object) -> bytes:
     return document.write_pdf(**options)
+
