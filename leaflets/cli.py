@@ -70,6 +70,20 @@ def cli(ctx: click.Context, project: Path) -> None:
     ctx.obj = {"project": project}
 
 
+class ShardType(click.ParamType):
+    name = "K/N"
+
+    def convert(self, value, param, ctx):
+        from leaflets.jobs import Shard, parse_shard
+
+        if isinstance(value, Shard):
+            return value
+        try:
+            return parse_shard(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 @cli.command()
 @click.option("--lang", "languages", multiple=True, metavar="LANG",
               help="Only this language (repeatable), e.g. --lang en --lang nl.")
@@ -77,42 +91,49 @@ def cli(ctx: click.Context, project: Path) -> None:
               help="Only this topic (repeatable), e.g. --topic night-leg-cramps.")
 @click.option("--audience", "audiences", multiple=True, metavar="AUDIENCE",
               help="Only this audience (repeatable): patient, carer or clinician.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Render in N worker processes.  [default: the number of cores]")
+@click.option("--force", is_flag=True,
+              help="Render everything, even leaflets whose inputs have not changed.")
+@click.option("--shard", type=ShardType(), metavar="K/N",
+              help="Build only slice K of N (e.g. 1/4), to spread a build over N machines; "
+                   "their output folders merge without conflicts.")
 @click.option("--keep-going", is_flag=True,
               help="Write the leaflets that built even if others failed (still exits 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
-          audiences: tuple[str, ...], keep_going: bool, quiet: bool) -> None:
+          audiences: tuple[str, ...], jobs: int | None, force: bool, shard, keep_going: bool,
+          quiet: bool) -> None:
     """Build leaflets (all of them by default) into the output folder.
 
     All content is validated first: if anything is wrong, every problem is listed and
     nothing is written. A leaflet that does not fit its page budget is an error.
+    Leaflets whose inputs have not changed since the last build are not rendered again.
     """
-    from leaflets.build import Selection, build as run_build, select
+    import time
 
+    from leaflets.build import BuildSettings, Selection, build as run_build, select
+    from leaflets.progress import progress_for, summary
+    from leaflets.render.pool import available_cores
+
+    started = time.perf_counter()
     content = _content(ctx)
     try:
         keys = select(content, Selection(languages, topics, audiences))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    total = len(keys)
-    done = 0
-
-    def progress(key, state: str) -> None:
-        nonlocal done
-        done += 1
-        if not quiet:
-            click.echo(f"[{done}/{total}] {state}: {key.folder}", err=True)
-
-    report = run_build(content, keys, keep_going=keep_going, progress=progress)
+    settings = BuildSettings(jobs=jobs or available_cores(), force=force, shard=shard,
+                             keep_going=keep_going)
+    report = run_build(content, keys, settings=settings, progress=progress_for(quiet))
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:
         root = content.project.root
         for path in report.written:
             click.echo(str(path.relative_to(root)))
-        click.echo(f"{len(report.written)} leaflet(s) written, {len(report.failures)} failed.",
-                   err=True)
+        click.echo(summary(len(report.rendered), len(report.up_to_date), len(report.failures),
+                           time.perf_counter() - started), err=True)
     if report.failures:
         if not keep_going:
             click.echo("Nothing was written. Fix the errors above, or use --keep-going.",
