@@ -55,11 +55,13 @@ class Bar:
         from rich.console import Console
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress,
                                    TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+        from rich.table import Column
 
-        self.bar = RichProgress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), TimeRemainingColumn(),
-                                TextColumn("{task.fields[output]}"),
-                                console=Console(file=stream), transient=False)
+        last = Column(no_wrap=True, overflow="ellipsis", ratio=1)
+        self.bar = RichProgress(TextColumn("rendering"), BarColumn(bar_width=24),
+                                MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                                TextColumn("{task.fields[output]}", table_column=last),
+                                console=Console(file=stream), transient=False, expand=True)
         self.task = self.bar.add_task("rendering", total=0, output="")
         self.failed = 0
 
@@ -69,7 +71,8 @@ class Bar:
 
     def advance(self, output: str, failed: bool) -> None:
         self.failed += failed
-        label = f"{output} [red](failed: {self.failed})[/red]" if self.failed else output
+        name = output.rsplit("/", 1)[-1]
+        label = f"[red]{self.failed} failed[/red] {name}" if self.failed else name
         self.bar.update(self.task, advance=1, output=label)
 
     def stop(self) -> None:
