@@ -2,8 +2,11 @@ from pathlib import Path
 
 import pytest
 
+from leaflets import loading
 from leaflets.errors import ErrorList
 from leaflets.loading import MAX_FILE_BYTES, load_file, load_text
+
+from conftest import REPO
 
 
 def load(text: str):
@@ -82,3 +85,16 @@ def test_link_out_of_the_project_is_refused(tmp_path: Path):
     errors = ErrorList()
     assert load_file(root / "m.yaml", errors, root) is None
     assert "links outside the project" in str(errors.errors[0])
+
+
+def test_libyaml_and_pure_python_parsing_agree_on_data_and_positions():
+    assert loading.CParser is not None, "PyYAML is installed without libyaml"
+    for path in sorted((REPO / "content").rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        documents = []
+        for composer in (loading._FastComposer, loading._NoAliasComposer):
+            parser = composer(text)
+            node = parser.get_single_node()
+            builder = loading._Builder(path, parser, ErrorList())
+            documents.append((builder.build(node, ()), builder.positions))
+        assert documents[0] == documents[1], path
