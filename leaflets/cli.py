@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from leaflets import __version__
 from leaflets.errors import ContentErrors, LeafletsError
+
+if TYPE_CHECKING:
+    from leaflets.jobs import Shard
 
 
 def _project(ctx: click.Context):
@@ -71,15 +75,18 @@ def cli(ctx: click.Context, project: Path) -> None:
 
 
 class ShardType(click.ParamType):
+    """--shard K/N: slice K of N, counting from 1."""
+
     name = "K/N"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> Shard:
         from leaflets.jobs import Shard, parse_shard
 
         if isinstance(value, Shard):
             return value
         try:
-            return parse_shard(value)
+            return parse_shard(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -103,8 +110,8 @@ class ShardType(click.ParamType):
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
-          audiences: tuple[str, ...], jobs: int | None, force: bool, shard, keep_going: bool,
-          quiet: bool) -> None:
+          audiences: tuple[str, ...], jobs: int | None, force: bool, shard: Shard | None,
+          keep_going: bool, quiet: bool) -> None:
     """Build leaflets (all of them by default) into the output folder.
 
     All content is validated first: if anything is wrong, every problem is listed and
