@@ -133,23 +133,30 @@ def render_stale(jobs: list[OutputJob], settings: BuildSettings, progress: Progr
     return rendered
 
 
+def write_and_record(manifest: Manifest, current: Iterable[OutputJob],
+                     rendered: list[tuple[OutputJob, bytes]], shard: Shard | None) -> list[Path]:
+    """Write every rendered output, then record all of this build's outputs."""
+    written = []
+    for job, data in rendered:
+        write_atomic(manifest.output_dir / job.output, data)
+        written.append(manifest.output_dir / job.output)
+    manifest.save(shard, {
+        **{job.output: manifest.current_record(job) for job in current},
+        **{job.output: Record(job.fingerprint, bytes_digest(data)) for job, data in rendered},
+    })
+    return written
+
+
 def build(content: Content, keys: Iterable[LeafletKey], *, options: RenderOptions | None = None,
           settings: BuildSettings = BuildSettings(), progress: Progress = Silent()) -> BuildReport:
     """Render every stale output first; write only when all succeeded (or with keep_going)."""
-    output_dir = content.project.output_dir
     jobs = shard_slice(plan(content, keys, options), settings.shard)
-    manifest = Manifest(output_dir)
+    manifest = Manifest(content.project.output_dir)
     current = set() if settings.force else {job for job in jobs if manifest.is_current(job)}
     stale = [job for job in jobs if job not in current]
     report = BuildReport(up_to_date=sorted(job.output for job in current))
     rendered = render_stale(stale, settings, progress, report) if stale else []
     if report.failures and not settings.keep_going:
         return report
-    for job, data in rendered:
-        write_atomic(output_dir / job.output, data)
-        report.written.append(output_dir / job.output)
-    manifest.save(settings.shard, {
-        **{job.output: manifest.current_record(job) for job in current},
-        **{job.output: Record(job.fingerprint, bytes_digest(data)) for job, data in rendered},
-    })
+    report.written = write_and_record(manifest, current, rendered, settings.shard)
     return report
