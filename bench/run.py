@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -49,13 +50,24 @@ class Workspace:
     content: Content
 
 
-def run(command: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """Run a command; its wall time in seconds, and what it printed."""
-    started = time.perf_counter()
+def cpu_seconds() -> float:
+    """CPU time of every finished child process and its own children (the workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_timed(command: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Run a command; its wall time and CPU time in seconds, and what it printed."""
+    cpu, started = cpu_seconds(), time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env=ENVIRONMENT)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
+    return seconds, cpu, result
+
+
+def run(command: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    seconds, _, result = run_timed(command)
     return seconds, result
 
 
@@ -82,18 +94,19 @@ def workspace(origin: Path, scratch: Path) -> Workspace:
     return Workspace(project, html, scratch / "floor", content)
 
 
-def cold_build(space: Workspace, jobs: int) -> float:
+def cold_build(space: Workspace, jobs: int) -> tuple[float, float]:
+    """Wall and CPU seconds of a build from an empty output folder."""
     shutil.rmtree(space.project / "output", ignore_errors=True)
-    seconds, _ = run(leaflets(space.project, "build", "-q", "--jobs", str(jobs)))
-    return seconds
+    seconds, cpu, _ = run_timed(leaflets(space.project, "build", "-q", "--jobs", str(jobs)))
+    return seconds, cpu
 
 
-def floor(space: Workspace, jobs: int) -> float:
+def floor(space: Workspace, jobs: int) -> tuple[float, float]:
     shutil.rmtree(space.floor_pdfs, ignore_errors=True)
-    seconds, _ = run([sys.executable, str(BENCH / "floor.py"), str(space.html),
-                      str(space.floor_pdfs), "--jobs", str(jobs),
-                      "--base-url", space.project.resolve().as_uri() + "/"])
-    return seconds
+    seconds, cpu, _ = run_timed([sys.executable, str(BENCH / "floor.py"), str(space.html),
+                                 str(space.floor_pdfs), "--jobs", str(jobs),
+                                 "--base-url", space.project.resolve().as_uri() + "/"])
+    return seconds, cpu
 
 
 def summary_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -149,13 +162,18 @@ def median(values: list[float]) -> float:
 
 def measure(space: Workspace, jobs: int, runs: int, renders: int) -> dict:
     """Every measure, the ratios from runs taken side by side."""
-    cold, bare, single = [], [], []
+    cold, bare, single, cold_cpu, bare_cpu = [], [], [], [], []
     for number in range(1, runs + 1):
-        cold.append(cold_build(space, jobs))
-        bare.append(floor(space, jobs))
-        single.append(cold_build(space, 1))
-        print(f"  run {number}/{runs}: build {cold[-1]:.2f} s, floor {bare[-1]:.2f} s, "
-              f"1 job {single[-1]:.2f} s", file=sys.stderr)
+        wall, cpu = cold_build(space, jobs)
+        cold.append(wall)
+        cold_cpu.append(cpu)
+        wall, cpu = floor(space, jobs)
+        bare.append(wall)
+        bare_cpu.append(cpu)
+        single.append(cold_build(space, 1)[0])
+        print(f"  run {number}/{runs}: build {cold[-1]:.2f} s ({cold_cpu[-1]:.1f} s CPU), "
+              f"floor {bare[-1]:.2f} s ({bare_cpu[-1]:.1f} s CPU), 1 job {single[-1]:.2f} s",
+              file=sys.stderr)
     cold_build(space, jobs)
     noops = [noop_build(space) for _ in range(max(runs, 5))]
     topic, lang, expected = changed_module(space)
@@ -169,6 +187,9 @@ def measure(space: Workspace, jobs: int, runs: int, renders: int) -> dict:
         # Each ratio pairs measures taken one after the other, so drifting load cancels out.
         "ratio_build_to_floor": median([c / f for c, f in zip(cold, bare)]),
         "speed_up": median([s / c for s, c in zip(single, cold)]),
+        # CPU time barely depends on what else the machine runs: leaflets' own cost.
+        "cold_build_cpu_s": cold_cpu, "floor_cpu_s": bare_cpu,
+        "cpu_ratio_build_to_floor": median([c / f for c, f in zip(cold_cpu, bare_cpu)]),
         "noop_s": [seconds for seconds, _ in noops], "noop_summary": noops[-1][1],
         "noop_imports_weasyprint": noop_imports_weasyprint(space),
         "change": {"topic": topic, "lang": lang, "expected": sorted(expected),
@@ -206,6 +227,9 @@ def report(results: dict, project: Path) -> str:
         f"bare WeasyPrint floor (pool of {jobs})   {median(results['floor_s']):7.2f} s",
         f"  build / floor (paired runs)        {results['ratio_build_to_floor']:7.2f}"
         "      target <= 1.10",
+        f"  CPU time, build / floor (paired)   {results['cpu_ratio_build_to_floor']:7.2f}"
+        f"      {median(results['cold_build_cpu_s']):.1f} s against "
+        f"{median(results['floor_cpu_s']):.1f} s",
         f"full cold build, 1 job               {median(results['one_job_s']):7.2f} s",
         f"  speed-up, {jobs} jobs vs 1 (paired)   {results['speed_up']:7.2f} x"
         "    target >= 1.65 x",
