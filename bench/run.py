@@ -80,9 +80,9 @@ def workspace(origin: Path, scratch: Path) -> Workspace:
     project = scratch / "project"
     project.mkdir()
     shutil.copy(origin / CONFIG_NAME, project / CONFIG_NAME)
-    config = load_project(origin).config
-    shutil.copytree(origin / config.content, project / config.content)
-    if (origin / "templates").is_dir():
+    original = load_project(origin)
+    shutil.copytree(original.content_dir, project / original.config.content)
+    if (origin / "templates") in original.template_dirs[:-1]:  # the project's own overrides
         shutil.copytree(origin / "templates", project / "templates")
     content = load_content(load_project(project))
     html = scratch / "html"
@@ -120,7 +120,8 @@ def noop_build(space: Workspace) -> tuple[float, str]:
 
 def noop_imports_weasyprint(space: Workspace) -> bool:
     """Whether a no-op build imports WeasyPrint, from Python's own import log."""
-    _, result = run([sys.executable, "-X", "importtime", *leaflets(space.project, "build", "-q")[1:]])
+    command = leaflets(space.project, "build", "-q")
+    _, result = run([command[0], "-X", "importtime", *command[1:]])
     return any(line.split("|")[-1].strip().startswith("weasyprint")
                for line in result.stderr.splitlines() if line.startswith("import time:"))
 

@@ -48,7 +48,7 @@ def synthetic_project(origin: Path, target: Path, topics: int, languages: list[s
         shutil.rmtree(target)
     content = target / "content"
     shutil.copytree(project.content_dir / LOCALES_DIR, content / LOCALES_DIR)
-    if (origin / "templates").is_dir():
+    if (origin / "templates") in project.template_dirs[:-1]:  # the project's own overrides
         shutil.copytree(origin / "templates", target / "templates")
     for number in range(1, topics + 1):
         topic_copy(module, content / f"{module.name}-{number:02d}", number, languages,
@@ -57,7 +57,8 @@ def synthetic_project(origin: Path, target: Path, topics: int, languages: list[s
     lines = [f"languages: [{', '.join(languages)}]" if line.startswith("languages:") else line
              for line in config.splitlines()]
     # Source-language text under longer interface strings can run one page over.
-    config = re.sub(r"\{pages: (\d+)", lambda m: f"{{pages: {int(m.group(1)) + 1}", "\n".join(lines))
+    config = re.sub(r"\{pages: (\d+)", lambda m: f"{{pages: {int(m.group(1)) + 1}",
+                    "\n".join(lines))
     (target / CONFIG_NAME).write_text(config + "\n", encoding="utf-8")
     return target
 

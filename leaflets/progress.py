@@ -95,4 +95,5 @@ def progress_for(quiet: bool, stream: TextIO | None = None,
 
 
 def summary(rendered: int, up_to_date: int, failed: int, seconds: float) -> str:
-    return f"{rendered} rendered, {up_to_date} up to date, {failed} failed, in {seconds:.1f} seconds"
+    return (f"{rendered} rendered, {up_to_date} up to date, {failed} failed, "
+            f"in {seconds:.1f} seconds")

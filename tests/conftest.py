@@ -93,7 +93,7 @@ def matrix_project(tiny_project: Path) -> Path:
     config.write_text(config.read_text().replace("languages: [en]", "languages: [en, nl]"))
     shutil.copy(REPO / "content/_locales/nl.yaml", root / "content/_locales/nl.yaml")
     topic = TOPIC + "  clinician: [what, get-help]\n"
-    stretch = topic.replace("{id: lean, picture: calf-wall-lean", "{id: lean, picture: towel-stretch")
+    stretch = topic.replace("picture: calf-wall-lean", "picture: towel-stretch")
     record = source_hash(load_text(root / "en.yaml", TEXT, ErrorList()))
     translation = f'translation: {{source_hash: "{record}", reviewed: "2026-01-01"}}\n'
     for name, facts in (("cramp", topic), ("stretch", stretch)):
