@@ -223,6 +223,8 @@ def report(results: dict, project: Path) -> str:
         f"leaflets build benchmark: {project}",
         f"{results['leaflets']} leaflets, {jobs} jobs, {available_cores()} cores, "
         f"medians of {results['runs']} runs; Python {platform.python_version()}",
+        *(["(too few leaflets for the ratios to mean much: startup outweighs rendering; "
+           "try a project from bench/synthetic.py)"] if results["leaflets"] < 4 * jobs else []),
         "",
         f"full cold build (CLI, {jobs} jobs)       {median(results['cold_build_s']):7.2f} s",
         f"bare WeasyPrint floor (pool of {jobs})   {median(results['floor_s']):7.2f} s",

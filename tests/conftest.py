@@ -78,9 +78,14 @@ def tiny_project(tmp_path: Path) -> Path:
     return root
 
 
+MATRIX_OUTPUTS = {f"{lang}/{topic}/{audience}/{topic}-{audience}-{lang}.pdf"
+                  for lang in ("en", "nl") for topic in ("cramp", "stretch")
+                  for audience in ("patient", "clinician")}
+
+
 @pytest.fixture
 def matrix_project(tiny_project: Path) -> Path:
-    """Two topics × two languages × two audiences: eight leaflets that differ in one way each.
+    """Two topics × two languages × two audiences: the eight MATRIX_OUTPUTS.
 
     `cramp` shows the calf-wall-lean picture and `stretch` the towel-stretch picture.
     """

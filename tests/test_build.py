@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, run
+from conftest import MATRIX_OUTPUTS as ALL, REPO, run
 from pdf_tools import pdf_text
-from test_fingerprint import ALL
 
 
 def written(result) -> set[str]:

@@ -10,11 +10,7 @@ from leaflets.build import plan
 from leaflets.config import BUILTIN_TEMPLATES, load_project
 from leaflets.validation import load_content
 
-from conftest import write
-
-ALL = {f"{lang}/{topic}/{audience}/{topic}-{audience}-{lang}.pdf"
-       for lang in ("en", "nl") for topic in ("cramp", "stretch")
-       for audience in ("patient", "clinician")}
+from conftest import MATRIX_OUTPUTS as ALL, write
 
 
 def fingerprints(root: Path, options: RenderOptions | None = None) -> dict[str, str]:
