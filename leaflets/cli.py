@@ -6,11 +6,15 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from leaflets import __version__
 from leaflets.errors import ContentErrors, LeafletsError
+
+if TYPE_CHECKING:
+    from leaflets.jobs import Shard
 
 
 def _project(ctx: click.Context):
@@ -94,6 +98,23 @@ def cli(ctx: click.Context, project: Path) -> None:
     ctx.obj = {"project": project}
 
 
+class ShardType(click.ParamType):
+    """--shard K/N: slice K of N, counting from 1."""
+
+    name = "K/N"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> Shard:
+        from leaflets.jobs import Shard, parse_shard
+
+        if isinstance(value, Shard):
+            return value
+        try:
+            return parse_shard(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 @cli.command()
 @click.option("--lang", "languages", multiple=True, metavar="LANG",
               help="Only this language (repeatable), e.g. --lang en --lang nl.")
@@ -107,6 +128,13 @@ def cli(ctx: click.Context, project: Path) -> None:
 @click.option("--large-print", is_flag=True,
               help="Body text at 16 pt or more, written as ...-<lang>-large.pdf within the "
                    "audience's `large_print_pages`.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Render in N worker processes.  [default: the number of cores]")
+@click.option("--force", is_flag=True,
+              help="Render everything, even outputs whose inputs have not changed.")
+@click.option("--shard", type=ShardType(), metavar="K/N",
+              help="Build only slice K of N (e.g. 1/4), to spread a build over N machines; "
+                   "their output folders merge without conflicts.")
 @click.option("--keep-going", is_flag=True,
               help="Build and write what is valid even if some modules or leaflets fail "
               "(still exits 1).")
@@ -116,19 +144,26 @@ def cli(ctx: click.Context, project: Path) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
-          audiences: tuple[str, ...], paper: str | None, large_print: bool, keep_going: bool,
-          clinic_path: Path | None, quiet: bool) -> None:
+          audiences: tuple[str, ...], paper: str | None, large_print: bool, jobs: int | None,
+          force: bool, shard: Shard | None, keep_going: bool, clinic_path: Path | None,
+          quiet: bool) -> None:
     """Build leaflets (all of them by default) and their web pages into the output folder.
 
     All content is validated and every leaflet and page rendered first: if anything is
     wrong, every problem is listed and nothing is written. A leaflet that does not fit its
-    page budget is an error. Ctrl-C (or SIGTERM) stops the build without leaving a partial
+    page budget is an error. Outputs whose inputs have not changed since the last build are
+    not rendered again. Ctrl-C (or SIGTERM) stops the build without leaving a partial
     file. The output folder is the online version, ready to publish at base_url.
     """
-    from leaflets.assembly import RenderOptions
-    from leaflets.build import Selection, build as run_build, select
-    from leaflets.clinic import load_clinic
+    import time
 
+    from leaflets.assembly import RenderOptions
+    from leaflets.build import BuildSettings, Selection, build as run_build, select
+    from leaflets.clinic import load_clinic
+    from leaflets.progress import progress_for, summary
+    from leaflets.render.pool import available_cores
+
+    started = time.perf_counter()
     content = _content(ctx, keep_going=keep_going)
     options = RenderOptions(paper=paper or content.project.config.paper, large_print=large_print,
                             clinic=load_clinic(content.project, clinic_path))
@@ -136,24 +171,18 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
         keys = select(content, Selection(languages, topics, audiences))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    total = len(keys)
-    done = 0
-
-    def progress(key, state: str) -> None:
-        nonlocal done
-        done += 1
-        if not quiet:
-            click.echo(f"[{done}/{total}] {state}: {key.folder}", err=True)
-
-    report = run_build(content, keys, keep_going=keep_going, options=options, progress=progress)
+    settings = BuildSettings(jobs=jobs or available_cores(), force=force, shard=shard,
+                             keep_going=keep_going)
+    report = run_build(content, keys, options=options, settings=settings,
+                       progress=progress_for(quiet))
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:
         root = content.project.root
         for path in report.written:
             click.echo(str(path.relative_to(root)))
-        click.echo(f"{len(report.written)} leaflet(s) and {len(report.pages)} web page(s) "
-                   f"written, {len(report.failures)} failed.", err=True)
+        click.echo(summary(len(report.rendered), len(report.up_to_date), len(report.failures),
+                           time.perf_counter() - started), err=True)
     if report.failures or content.errors:
         if not keep_going:
             click.echo("Nothing was written. Fix the errors above, or use --keep-going.",

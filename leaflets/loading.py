@@ -13,6 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    CParser = None
 
 from leaflets.errors import ErrorList
 
@@ -99,7 +107,7 @@ def unprintable_message(character: str) -> str:
 class _Builder:
     """Turns a composed node tree into plain data, recording positions."""
 
-    def __init__(self, path: Path, loader: _StrictLoader, errors: ErrorList):
+    def __init__(self, path: Path, loader: SafeConstructor, errors: ErrorList):
         self.path = path
         self.loader = loader
         self.errors = errors
@@ -155,16 +163,60 @@ class _Refused(yaml.MarkedYAMLError):
     """Valid YAML that leaflets does not accept."""
 
 
-class _NoAliasComposer(_StrictLoader):
+class _NoAliases:
     """Refuses anchors and aliases while composing, so alias bombs never expand."""
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[attr-defined]
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             kind = "aliases (*name)" if isinstance(event, yaml.AliasEvent) else "anchors (&name)"
             raise _Refused(None, None, f"{kind} are not allowed; repeat the text instead (put "
                            "text that starts with * or & in quotes)", event.start_mark)
-        return super().compose_node(parent, index)
+        return super().compose_node(parent, index)  # type: ignore[misc]
+
+
+class _NoAliasComposer(_NoAliases, _StrictLoader):
+    """The pure-Python loader: slower, but its error messages and positions are the reference."""
+
+
+if CParser is not None:
+    class _FastComposer(_NoAliases, Composer, CParser, SafeConstructor, Resolver):
+        """libyaml parses, Python composes: the same nodes and positions, several times faster."""
+
+        yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
+
+        def __init__(self, stream: str):
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+
+# Where libyaml accepts what PyYAML refuses, or places nodes elsewhere (found by fuzzing both).
+_LIBYAML_DIFFERS = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(---|\.\.\.)|"
+                              + yaml.reader.Reader.NON_PRINTABLE.pattern, re.M)
+
+
+def _compose(text: str) -> tuple[SafeConstructor, yaml.Node | None]:
+    """The node tree of a document, and the loader that can construct its values.
+
+    Anything libyaml refuses, and text where the two parsers are known to disagree (tabs,
+    line breaks other than \\n, characters PyYAML refuses), goes through the pure-Python
+    loader, so every error and position reads exactly as it always has.
+    """
+    if CParser is not None and not _LIBYAML_DIFFERS.search(text):
+        loader = _FastComposer(text)
+        try:
+            return loader, loader.get_single_node()
+        except yaml.YAMLError:
+            pass  # parse again below, for PyYAML's wording and positions of the problem
+        finally:
+            loader.dispose()
+    loader = _NoAliasComposer(text)
+    try:
+        return loader, loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def _lines(text: str) -> list[str]:
@@ -255,10 +307,8 @@ def load_text(path: Path, text: str, errors: ErrorList) -> Document | None:
                 errors.add(path, number, line.index("\t") + 1, "",
                            "a tab is used for indentation; indent with spaces")
                 return None
-    loader = None
     try:
-        loader = _NoAliasComposer(text)
-        node = loader.get_single_node()
+        loader, node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark, explanation = _explain(exc, text)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -268,9 +318,6 @@ def load_text(path: Path, text: str, errors: ErrorList) -> Document | None:
         errors.add(path, *_position(text, exc.position), "",
                    unprintable_message(chr(exc.character)))
         return None
-    finally:
-        if loader is not None:
-            loader.dispose()
     if node is None:  # only comments or nothing: validation says which keys are needed
         return Document(path=path, data=None)
     builder = _Builder(path, loader, errors)

@@ -82,6 +82,35 @@ def tiny_project(tmp_path: Path) -> Path:
     return root
 
 
+MATRIX_OUTPUTS = {f"{lang}/{topic}/{audience}/{topic}-{audience}-{lang}.pdf"
+                  for lang in ("en", "nl") for topic in ("cramp", "stretch")
+                  for audience in ("patient", "clinician")}
+
+
+@pytest.fixture
+def matrix_project(tiny_project: Path) -> Path:
+    """Two topics × two languages × two audiences: the eight MATRIX_OUTPUTS.
+
+    `cramp` shows the calf-wall-lean picture and `stretch` the towel-stretch picture.
+    """
+    from leaflets.errors import ErrorList
+    from leaflets.loading import load_text
+    from leaflets.validation import source_hash
+
+    root = tiny_project
+    config = root / "leaflets.yaml"
+    config.write_text(config.read_text().replace("languages: [en]", "languages: [en, nl]"))
+    shutil.copy(REPO / "content/_locales/nl.yaml", root / "content/_locales/nl.yaml")
+    topic = TOPIC + "  clinician: [what, get-help]\n"
+    stretch = topic.replace("picture: calf-wall-lean", "picture: towel-stretch")
+    record = source_hash(load_text(root / "en.yaml", TEXT, ErrorList()))
+    translation = f'translation: {{source_hash: "{record}", reviewed: "2026-01-01"}}\n'
+    for name, facts in (("cramp", topic), ("stretch", stretch)):
+        write(root, {f"content/{name}/topic.yaml": facts, f"content/{name}/en.yaml": TEXT,
+                     f"content/{name}/nl.yaml": TEXT + translation})
+    return root
+
+
 def run(*args: str | Path):
     """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)

@@ -4,6 +4,7 @@ files."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -17,8 +18,8 @@ import pikepdf
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 
+from leaflets import output
 from leaflets.interrupts import Interrupted, stop_signals_raise
-from leaflets.render import pdf
 
 from conftest import REPO, run
 from strategies import projects, write_project
@@ -35,8 +36,12 @@ def snapshot(output: Path) -> dict[str, bytes]:
 
 
 def assert_complete(files: dict[str, bytes]) -> None:
-    """Only finished files: no temporary ones, each PDF parses to its end, each page is whole."""
+    """Only finished files: no temporary ones, each PDF parses to its end, each page is whole,
+    the build manifest is whole JSON."""
     for name, data in files.items():
+        if name.startswith(".leaflets-manifest") and name.endswith(".json"):
+            json.loads(data)
+            continue
         assert not Path(name).name.startswith("."), name
         if name.endswith(".pdf"):
             assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), name
@@ -123,7 +128,7 @@ def test_a_signal_during_a_write_waits_until_the_file_is_in_place(tmp_path: Path
 
     monkeypatch.setattr(os, "replace", replace_after_a_signal)
     with pytest.raises(Interrupted), stop_signals_raise():
-        pdf.write_atomic(target, b"%PDF- new and complete")
+        output.write_atomic(target, b"%PDF- new and complete")
     assert sorted(p.name for p in target.parent.iterdir()) == ["leaflet.pdf"]
     assert target.read_bytes() == b"%PDF- new and complete"
 
@@ -137,7 +142,7 @@ def test_a_failed_write_removes_its_temporary_file(tmp_path: Path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", disk_full)
     with pytest.raises(OSError):
-        pdf.write_atomic(target, b"new")
+        output.write_atomic(target, b"new")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["leaflet.pdf"]
     assert target.read_bytes() == b"old"
 
@@ -166,7 +171,7 @@ def signal_after(process: subprocess.Popen[str], progress: str, signum: int) -> 
 def test_killing_a_build_mid_render_leaves_the_previous_pdfs_and_pages(built, signum):
     root, before = built
     process = start_build(root)
-    printed = signal_after(process, "[1/3] rendered", signum)
+    printed = signal_after(process, "[1/7] rendered", signum)  # 3 PDFs, their pages, en/
     assert process.returncode == 128 + signum, printed
     assert "interrupted: no partial file was left" in printed and "Traceback" not in printed
     assert snapshot(root / "output") == before
@@ -177,7 +182,7 @@ def test_killing_a_build_as_it_writes_leaves_only_complete_files(built, signum):
     """The signal lands somewhere in the writes or after them: each file is old or new, whole."""
     root, before = built
     process = start_build(root)
-    printed = signal_after(process, "[3/3] rendered", signum)
+    printed = signal_after(process, "[7/7] rendered", signum)
     assert process.returncode in (0, 128 + signum), printed
     assert "Traceback" not in printed
     after = snapshot(root / "output")
@@ -188,7 +193,7 @@ def test_killing_a_build_as_it_writes_leaves_only_complete_files(built, signum):
 def test_killing_a_first_build_mid_render_writes_nothing(tiny_project: Path):
     three_topics(tiny_project)
     process = start_build(tiny_project)
-    signal_after(process, "[2/3] rendered", signal.SIGTERM)
+    signal_after(process, "[2/8] rendered", signal.SIGTERM)
     assert process.returncode == 128 + signal.SIGTERM
     assert snapshot(tiny_project / "output") == {}
 

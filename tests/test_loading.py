@@ -2,8 +2,11 @@ from pathlib import Path
 
 import pytest
 
+from leaflets import loading
 from leaflets.errors import ErrorList
 from leaflets.loading import MAX_FILE_BYTES, load_file, load_text
+
+from conftest import REPO
 
 
 def load(text: str):
@@ -159,3 +162,31 @@ def test_plain_data_round_trips_exactly(data):
     document, errors = load(text)
     assert errors == []
     assert document.data == {"root": data}
+
+
+def test_libyaml_and_pure_python_parsing_agree_on_data_and_positions():
+    assert loading.CParser is not None, "PyYAML is installed without libyaml"
+    for path in sorted((REPO / "content").rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        documents = []
+        for composer in (loading._FastComposer, loading._NoAliasComposer):
+            parser = composer(text)
+            node = parser.get_single_node()
+            builder = loading._Builder(path, parser, ErrorList())
+            documents.append((builder.build(node, ()), builder.positions))
+        assert documents[0] == documents[1], path
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=12), YAML_FRAGMENTS), max_size=24).map("".join))
+def test_libyaml_gives_the_same_data_and_errors_as_pure_python(text: str):
+    fast_errors, pure_errors = ErrorList(), ErrorList()
+    fast = load_text(Path("m.yaml"), text, fast_errors)
+    parser = loading.CParser
+    try:
+        loading.CParser = None
+        pure = load_text(Path("m.yaml"), text, pure_errors)
+    finally:
+        loading.CParser = parser
+    assert [str(e) for e in fast_errors.errors] == [str(e) for e in pure_errors.errors]
+    assert (fast and (fast.data, fast.positions)) == (pure and (pure.data, pure.positions))

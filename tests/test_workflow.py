@@ -30,5 +30,6 @@ def test_each_job_builds_only_its_language(tiny_project: Path):
     args = shlex.split(command.replace("${{ matrix.lang }}", "nl"))[1:]
     result = run("--project", tiny_project, *args, "-q")
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tiny_project / "output").iterdir()) == ["index.html", "nl"]
+    assert sorted(p.name for p in (tiny_project / "output").iterdir()) == [
+        ".leaflets-manifest.json", "index.html", "nl"]
     assert (tiny_project / "output/nl/cramp/patient/cramp-patient-nl.pdf").is_file()

@@ -1,11 +1,11 @@
-"""HTML → PDF with WeasyPrint: a locked-down fetcher, a page budget, atomic writes."""
+"""HTML → PDF with WeasyPrint: a locked-down fetcher and one font configuration per process."""
 
 from __future__ import annotations
 
 import mimetypes
-import os
-import tempfile
+import shutil
 from datetime import datetime
+from multiprocessing.util import Finalize
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -13,7 +13,6 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from leaflets.errors import BuildError
-from leaflets.interrupts import signals_deferred
 from leaflets.render import accessibility
 from leaflets.reproducible import pinned_clock
 
@@ -25,7 +24,18 @@ def font_config() -> FontConfiguration:
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
         _FONT_CONFIG = FontConfiguration()
+        # Caches keep it alive, and pool workers leave by os._exit, so its __del__ never
+        # runs; multiprocessing's exit hook runs in every process and removes its fonts.
+        Finalize(None, release_font_config, exitpriority=0)
     return _FONT_CONFIG
+
+
+def release_font_config() -> None:
+    """Forget this process's FontConfiguration and remove its temporary font folder."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is not None and _FONT_CONFIG._folder:
+        shutil.rmtree(_FONT_CONFIG._folder, ignore_errors=True)
+    _FONT_CONFIG = None
 
 
 class RefusedURL(ValueError):
@@ -72,27 +82,6 @@ def render(html: str, base_url: Path, roots: list[Path]) -> weasyprint.Document:
         raise BuildError(str(cause) if isinstance(cause, RefusedURL) else f"{exc}: {cause}") \
             from None
     return document
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, so readers never see half a file.
-
-    SIGINT and SIGTERM wait until the file is in place or its temporary file is gone.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with signals_deferred():
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                             dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())  # so a crash cannot leave a renamed but empty file
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
 
 
 def pdf_bytes(document: weasyprint.Document, *, variant: str, issued: datetime) -> bytes:

@@ -1,5 +1,7 @@
 """The online version: a static site of leaflet pages beside their PDFs, linked relatively.
 
+Each page is one output job of the build (leaflets/build.py), rendered and written like a PDF.
+
 Every link is relative and names index.html, so the site works from the file system as
 well as from any static host whose root is `base_url`.
 """
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from leaflets import markup
-from leaflets.assembly import Leaflet, LeafletKey, RenderOptions, assemble, leaflet_keys, translator
+from leaflets.assembly import Leaflet, LeafletKey, RenderOptions, leaflet_keys, translator
 from leaflets.render.html import environment
 from leaflets.validation import Content
 
@@ -114,20 +116,3 @@ def root_page(content: Content, options: RenderOptions) -> SitePage:
     languages = {lang: f"{lang}/{INDEX}" for lang in content.project.config.languages}
     return _render(content, "site/index.html", INDEX, content.project.config.source_language,
                    options.clinic, languages=_language_links(content, INDEX, languages))
-
-
-def site_pages(content: Content, pdf_sizes: Mapping[LeafletKey, int],
-               options: RenderOptions | None = None) -> list[SitePage]:
-    """The pages of the leaflets just rendered, their language indexes and the chooser.
-
-    Indexes list every leaflet the content defines, so a partial build still links to
-    pages a full build writes.
-    """
-    options = options or RenderOptions(paper=content.project.config.paper)
-    pages = [leaflet_page(content, assemble(content, key, options), size)
-             for key, size in sorted(pdf_sizes.items())]
-    for lang in sorted({key.lang for key in pdf_sizes}):
-        pages.append(language_page(content, lang, options))
-    if pdf_sizes:
-        pages.append(root_page(content, options))
-    return pages

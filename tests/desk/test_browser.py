@@ -45,12 +45,24 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
                                                "wcag22aa", "best-practice"]}}
 
 
+def _read_line(fd: int) -> str:
+    """One line, read byte by byte: a buffered readline could swallow the lines after it,
+    which communicate() (reading the pipe directly) would then never see."""
+    data = b""
+    while not data.endswith(b"\n"):
+        byte = os.read(fd, 1)
+        if not byte:
+            break
+        data += byte
+    return data.decode()
+
+
 def _wait_for_address(server: subprocess.Popen, limit: float = 60.0) -> str:
     """The desk address the server prints once it listens."""
     selector = selectors.DefaultSelector()
     selector.register(server.stdout, selectors.EVENT_READ)
     while selector.select(timeout=limit):
-        line = server.stdout.readline()
+        line = _read_line(server.stdout.fileno())
         if not line:
             break
         if line.startswith("Print desk: "):

@@ -19,10 +19,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 
 from leaflets.assembly import RenderOptions, assemble, leaflet_keys
+from leaflets.build import pdf_output, plan
 from leaflets.config import load_project
 from leaflets.errors import ContentErrors
 from leaflets.render.html import render_print_html
-from leaflets.render.site import site_pages
 from leaflets.validation import load_content
 
 from strategies import FIELD, plain_project, projects, write_project
@@ -61,8 +61,9 @@ def documents(content, options: RenderOptions) -> list[tuple[str, str]]:
     keys = leaflet_keys(content)
     found = [(key.folder, render_print_html(tuple(content.project.template_dirs),
                                             assemble(content, key, options))) for key in keys]
-    found += [(page.path, page.html) for page in site_pages(content, dict.fromkeys(keys, 1000),
-                                                            options)]
+    sizes = {pdf_output(content, key, options): 1000 for key in keys}
+    found += [(job.output, job.render().decode()) for job in plan(content, keys, options, sizes)
+              if not job.needs_weasyprint]
     return found
 
 
