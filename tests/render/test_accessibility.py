@@ -72,7 +72,7 @@ def test_running_footer_is_an_artifact_and_body_text_is_tagged(built):
     leaflet, path = built
     runs = text_runs(path)
     pages = max(run.page for run in runs)
-    footer = f"{leaflet.title} · {leaflet.t('next_review')}: {leaflet.next_review}"
+    footer = " ".join(f"{leaflet.title} · {leaflet.t('next_review')}: {leaflet.next_review}".split())
     page_numbers = [leaflet.t("page_of").format(page=n, pages=pages) for n in range(1, pages + 1)]
     artifacts = [" ".join(run.text.split()) for run in runs if run.artifact]
     assert sorted(artifacts) == sorted([footer] * pages + page_numbers)
