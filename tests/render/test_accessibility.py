@@ -82,6 +82,9 @@ def test_running_footer_is_an_artifact_and_body_text_is_tagged(built):
 def test_checklist_is_a_form_named_by_its_labels(built):
     leaflet, path = built
     with pikepdf.open(path) as pdf:
+        if not leaflet.checklist:
+            assert "/AcroForm" not in pdf.Root  # this audience's layout has no checklist
+            return
         fields = list(pdf.Root.AcroForm.Fields)
         assert pdf.Root.AcroForm.get("/NeedAppearances") is False
         names = {str(f.T): str(f.TU) for f in fields}

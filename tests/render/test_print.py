@@ -70,7 +70,8 @@ def test_every_mark_is_12_mm_from_the_edge(built):
         left, top, right, bottom = ink
         gaps_mm = [edge * MM_PER_INCH / dpi for edge in
                    (left, top, image.width - right, image.height - bottom)]
-        assert min(gaps_mm) >= 12, (page, gaps_mm)
+        # one pixel of tolerance: at 72 dpi a pixel is 0.35 mm
+        assert min(gaps_mm) >= 12 - MM_PER_INCH / dpi, (page, gaps_mm)
 
 
 def test_qr_code_is_2_cm_and_decodes_at_50_dpi(built):
@@ -109,9 +110,12 @@ def _tier_headings(path: Path) -> list[tuple[str, int, tuple[float, float, float
 
 def test_red_flag_tiers_survive_greyscale(built):
     """Each tier heading keeps its contrast in greyscale, and has its own shape beside it."""
-    _, _, path = built
+    key, _, path = built
     dpi = 150
     headings = _tier_headings(path)
+    if "get-help" not in CONTENT.modules[key.topic].topic.audiences[key.audience]:
+        assert headings == []  # this audience's layout has no red-flag tiers
+        return
     assert len(headings) == len({text for text, *_ in headings}) >= 2
     icons = []
     for text, page, (left, bottom, right, top), size in headings:
