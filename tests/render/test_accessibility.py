@@ -13,15 +13,9 @@ from leaflets.assembly import assemble
 
 from conftest import built_pdfs
 from pdf_tools import render_gray, text_runs
-from render.test_pdf import CONTENT, KEYS, figures
+from render.test_pdf import CONTENT, figures
+from render.test_print import VARIANTS, _ids
 
-VARIANTS = [(key, paper, large) for key in KEYS for paper in ("a4", "letter")
-            for large in (False, True)]
-
-
-def _ids(variant) -> str:
-    key, paper, large = variant
-    return f"{key.folder}-{paper}{'-large' if large else ''}"
 
 
 @pytest.fixture(params=VARIANTS, ids=_ids)
