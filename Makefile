@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test check clean system-deps
+.PHONY: all bench build test check clean system-deps
 
 all: build
 
@@ -34,6 +34,10 @@ check: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest
+
+# The build benchmark (README, Speed): minutes, not seconds; run it on a quiet machine.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf output $(VENV)

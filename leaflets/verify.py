@@ -16,7 +16,6 @@ import pikepdf
 from pikepdf.models.metadata import decode_pdf_date
 
 from leaflets.assembly import LeafletKey, RenderOptions, assemble
-from leaflets.render.accessibility import orphan_mcids, page_elements, reachable_elements
 from leaflets.reproducible import document_date
 from leaflets.validation import Content
 
@@ -276,15 +275,46 @@ def check_form_fields(pdf: pikepdf.Pdf, expected: Expected | None) -> list[str]:
     return missing
 
 
+def _reachable_elements(root: pikepdf.Object) -> set[tuple[int, int]]:
+    """The object ids of every structure element in the tree under `root`."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            if node.is_indirect:
+                if node.objgen in seen:
+                    continue
+                seen.add(node.objgen)
+            if "/K" in node:
+                stack.append(node.K)
+    return seen
+
+
+def _page_elements(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Array]:
+    """The parent tree's per-page arrays (MCID → structure element), by StructParents key."""
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    return {int(key): value for key, value in zip(nums[::2], nums[1::2])
+            if isinstance(value, pikepdf.Array)}
+
+
+def _orphan_mcids(elements: pikepdf.Array, reachable: set[tuple[int, int]]) -> set[int]:
+    """The marked-content ids whose structure element is not in the tree."""
+    return {mcid for mcid, element in enumerate(elements)
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
+
+
 def check_untagged_content(pdf: pikepdf.Pdf, expected: Expected | None) -> list[str]:
     if "/StructTreeRoot" not in pdf.Root or "/ParentTree" not in pdf.Root.StructTreeRoot:
         return []  # reported by structure-tree
-    reachable = reachable_elements(pdf.Root.StructTreeRoot.K)
-    by_key = page_elements(pdf)
+    reachable = _reachable_elements(pdf.Root.StructTreeRoot.K)
+    by_key = _page_elements(pdf)
     missing = []
     for number, page in enumerate(pdf.pages, start=1):
         elements = by_key.get(int(page.obj.get("/StructParents", -1)))
-        orphans = orphan_mcids(elements, reachable) if elements is not None else set()
+        orphans = _orphan_mcids(elements, reachable) if elements is not None else set()
         if orphans:
             missing.append(f"page {number}: {len(orphans)} marked-content item(s) belong to no "
                            "element of the structure tree; running headers and footers must be "

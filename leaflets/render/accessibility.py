@@ -1,9 +1,12 @@
-"""Finishing touches for PDF/UA-1 that WeasyPrint leaves undone, applied with pikepdf.
+"""Finishing touches for PDF/UA-1 that WeasyPrint leaves undone.
+
+They run as a WeasyPrint finisher, on its PDF objects just before they are written, so the
+PDF is not parsed and saved a second time.
 
 - Running headers and footers: WeasyPrint tags the text of page-margin boxes with
   marked-content ids whose structure elements it leaves out of the tree (PDF 1.7 has no
   structure type for them). They are re-marked `/Artifact <</Type /Pagination>>`, as
-  PDF/UA-1 asks, so screen readers skip them, and the orphaned elements are dropped.
+  PDF/UA-1 asks, so screen readers skip them, and the parent tree forgets them.
 - Form fields: WeasyPrint names a field after its `<label for>`, but joins the label's
   wrapped lines without a space ("feelsweaker"); the name is taken from the label's source
   text instead. WeasyPrint also sets NeedAppearances, which makes viewers such as poppler
@@ -13,17 +16,15 @@
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import pikepdf
+import pydyf
 
 if TYPE_CHECKING:
     import weasyprint
 
-PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+REFERENCE = re.compile(rb"(\d+) 0 R")
 
 
 def label_names(document: weasyprint.Document) -> dict[str, str]:
@@ -42,77 +43,78 @@ def label_names(document: weasyprint.Document) -> dict[str, str]:
     return names
 
 
-def reachable_elements(root: pikepdf.Object) -> set[tuple[int, int]]:
-    """The object ids of every structure element in the tree under `root`."""
-    seen: set[tuple[int, int]] = set()
+def resolve(pdf: pydyf.PDF, value: object) -> object:
+    """The object an indirect reference (b"12 0 R") points to; any other value as it is."""
+    match = REFERENCE.fullmatch(value) if isinstance(value, bytes) else None
+    return pdf.objects[int(match[1])] if match else value
+
+
+def reachable_elements(pdf: pydyf.PDF, root: object) -> set[int]:
+    """The object numbers of every structure element in the tree under `root`."""
+    seen: set[int] = set()
     stack = [root]
     while stack:
-        node = stack.pop()
-        if isinstance(node, pikepdf.Array):
+        node = resolve(pdf, stack.pop())
+        if isinstance(node, list):
             stack.extend(node)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            if node.is_indirect:
-                if node.objgen in seen:
-                    continue
-                seen.add(node.objgen)
-            if "/K" in node:
-                stack.append(node.K)
+        elif isinstance(node, pydyf.Dictionary) and "S" in node and node.number not in seen:
+            if node.number is not None:
+                seen.add(node.number)
+            if "K" in node:
+                stack.append(node["K"])
     return seen
 
 
-def page_elements(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Array]:
-    """The parent tree's per-page arrays (MCID → structure element), by StructParents key."""
-    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
-    return {int(key): value for key, value in zip(nums[::2], nums[1::2])
-            if isinstance(value, pikepdf.Array)}
-
-
-def orphan_mcids(elements: pikepdf.Array, reachable: set[tuple[int, int]]) -> set[int]:
-    """The marked-content ids whose structure element is not in the tree."""
+def orphan_mcids(pdf: pydyf.PDF, elements: list[object], reachable: set[int]) -> set[int]:
+    """The marked-content ids (indexes in a page's parent-tree array) outside the tree."""
     return {mcid for mcid, element in enumerate(elements)
-            if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
+            if isinstance(resolve(pdf, element), pydyf.Dictionary)
+            and resolve(pdf, element).number not in reachable}
 
 
-def _remark(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
-    """Turn the marked content with these ids into pagination artifacts."""
-    operations = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if (str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary)
-                and int(operands[1].get("/MCID", -1)) in mcids):
-            operands = [pikepdf.Name.Artifact, PAGINATION]
-        operations.append(pikepdf.ContentStreamInstruction(operands, operator))
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+def _remark(content: pydyf.Stream, mcids: set[int]) -> None:
+    """Turn the marked content with these ids into pagination artifacts.
+
+    pydyf keeps `/Tag <<MCID>> BDC` as three items of the stream's list.
+    """
+    items = content.stream
+    for index in range(1, len(items) - 1):
+        properties = items[index]
+        if (items[index + 1] == b"BDC" and isinstance(properties, pydyf.Dictionary)
+                and properties.get("MCID") in mcids):
+            items[index - 1] = "/Artifact"
+            items[index] = pydyf.Dictionary({"Type": "/Pagination"})
 
 
-def _mark_pagination_artifacts(pdf: pikepdf.Pdf) -> None:
-    reachable = reachable_elements(pdf.Root.StructTreeRoot.K)
-    by_key = page_elements(pdf)
-    for page in pdf.pages:
-        elements = by_key.get(int(page.obj.get("/StructParents", -1)))
-        mcids = orphan_mcids(elements, reachable) if elements is not None else set()
+def mark_pagination_artifacts(pdf: pydyf.PDF) -> None:
+    root = resolve(pdf, pdf.catalog["StructTreeRoot"])
+    reachable = reachable_elements(pdf, root["K"])
+    nums = resolve(pdf, resolve(pdf, root["ParentTree"])["Nums"])
+    by_key = {key: resolve(pdf, value) for key, value in zip(nums[::2], nums[1::2])}
+    for page in (pdf.objects[number] for number in pdf.pages["Kids"][::3]):
+        elements = by_key.get(page.get("StructParents"))
+        if not isinstance(elements, list):
+            continue
+        mcids = orphan_mcids(pdf, elements, reachable)
         if mcids:
-            _remark(pdf, page, mcids)
+            _remark(resolve(pdf, page["Contents"]), mcids)
             for mcid in mcids:
-                elements[mcid] = None
+                elements[mcid] = "null"
 
 
-def _finish_form(pdf: pikepdf.Pdf, names: Mapping[str, str]) -> None:
-    if "/AcroForm" not in pdf.Root:
+def finish_form(pdf: pydyf.PDF, names: dict[str, str]) -> None:
+    form = resolve(pdf, pdf.catalog.get("AcroForm"))
+    if not isinstance(form, pydyf.Dictionary):
         return
-    pdf.Root.AcroForm.NeedAppearances = False
-    for field in pdf.Root.AcroForm.Fields:
-        name = names.get(str(field.get("/T", "")))
+    form["NeedAppearances"] = "false"
+    for field in (resolve(pdf, reference) for reference in form["Fields"]):
+        name = names.get(str(field["T"].string)) if "T" in field else None
         if name:
-            field.TU = pikepdf.String(name)
+            field["TU"] = pydyf.String(name)
 
 
-def finish(data: bytes, field_names: Mapping[str, str]) -> bytes:
-    """Apply the fixes; written with a content-derived id, so rebuilds are byte-identical."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if "/StructTreeRoot" in pdf.Root:
-            _mark_pagination_artifacts(pdf)
-        _finish_form(pdf, field_names)
-        output = io.BytesIO()
-        pdf.save(output, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return output.getvalue()
+def finish(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+    """The finisher WeasyPrint calls before it writes the PDF."""
+    if "StructTreeRoot" in pdf.catalog:
+        mark_pagination_artifacts(pdf)
+    finish_form(pdf, label_names(document))

@@ -87,5 +87,5 @@ def render(html: str, base_url: Path, roots: list[Path]) -> weasyprint.Document:
 def pdf_bytes(document: weasyprint.Document, *, variant: str, issued: datetime) -> bytes:
     """The PDF, reproducible, finished for accessibility (see render/accessibility.py)."""
     with pinned_clock(issued):
-        data = document.write_pdf(pdf_variant=variant, pdf_forms=True)
-    return accessibility.finish(data, accessibility.label_names(document))
+        return document.write_pdf(pdf_variant=variant, pdf_forms=True,
+                                  finisher=accessibility.finish)
