@@ -227,26 +227,39 @@ def plan(content: Content, keys: Iterable[LeafletKey], options: RenderOptions | 
     return jobs + ([planner.root_job()] if keys else [])
 
 
-def _collect(results: Iterable[Rendered], progress: Progress) -> list[Rendered]:
-    outcomes = []
-    for result in results:
-        outcomes.append(result)
-        progress.advance(result.job.output, failed=result.error is not None)
-    return outcomes
-
-
 def render_stale(jobs: list[OutputJob], sizes: PdfSizes, settings: BuildSettings,
                  progress: Progress) -> list[Rendered]:
-    """Render the PDFs in worker processes, then the pages (which need the PDFs' sizes)."""
-    pdfs = [job for job in jobs if job.needs_weasyprint]
-    with rendering(pdfs, settings.jobs) as results:
+    """Render the PDFs in worker processes, and the pages in this one meanwhile.
+
+    A leaflet's page shows its PDF's size, so it waits for its PDF; the pages that need no
+    new PDF are rendered while the first PDFs are on their way. A failed PDF has no page.
+    """
+    outcomes: list[Rendered] = []
+
+    def done(outcome: Rendered) -> None:
+        outcomes.append(outcome)
+        progress.advance(outcome.job.output, failed=outcome.error is not None)
+
+    ready: list[OutputJob] = []
+    waiting: dict[str, list[OutputJob]] = {}  # PDF output → the pages that show its size
+    for job in jobs:
+        if job.needs_weasyprint:
+            continue
+        if job.unit == job.output or job.unit in sizes:
+            ready.append(job)
+        else:
+            waiting.setdefault(job.unit, []).append(job)
+    with rendering([job for job in jobs if job.needs_weasyprint], settings.jobs) as results:
         progress.start(len(jobs))
         try:
-            outcomes = _collect(results, progress)
-            sizes.update({r.job.output: len(r.data) for r in outcomes if r.error is None})
-            pages = [job for job in jobs if not job.needs_weasyprint
-                     and (job.unit == job.output or job.unit in sizes)]
-            outcomes += _collect(map(render_one, pages), progress)
+            for job in ready:
+                done(render_one(job))
+            for result in results:
+                done(result)
+                if result.error is None:
+                    sizes[result.job.output] = len(result.data)
+                    for job in waiting.get(result.job.output, []):
+                        done(render_one(job))
         finally:
             progress.stop()
     return sorted(outcomes, key=lambda outcome: outcome.job.output)
