@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from typing import Callable
 
@@ -99,11 +100,15 @@ class Leaflet:
     version: str
     issued: datetime  # the PDF's creation date: SOURCE_DATE_EPOCH or the last review
     url: str
-    qr: Markup
     page_budget: int
     publisher: str
     options: RenderOptions
     t: Translator
+
+    @cached_property
+    def qr(self) -> Markup:
+        """The QR code of `url`, as inline SVG; only print shows it, and encoding costs."""
+        return qr_svg(self.url, self.t("qr_alt", title=self.title))
 
 
 def translator(content: Content, lang: str) -> Translator:
@@ -225,7 +230,6 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         version=topic.review.version,
         issued=document_date(topic.review.last_reviewed),
         url=url,
-        qr=qr_svg(url, t("qr_alt", title=title)),
         page_budget=_page_budget(content, key, options),
         publisher=content.project.config.publisher,
         options=options,
