@@ -100,6 +100,7 @@ class Leaflet:
     version: str
     issued: datetime  # the PDF's creation date: SOURCE_DATE_EPOCH or the last review
     url: str
+    pdf_file: str  # the PDF's file name, beside the leaflet's web page
     page_budget: int
     publisher: str
     options: RenderOptions
@@ -109,6 +110,17 @@ class Leaflet:
     def qr(self) -> Markup:
         """The QR code of `url`, as inline SVG; only print shows it, and encoding costs."""
         return qr_svg(self.url, self.t("qr_alt", title=self.title))
+
+
+def pdf_name(key: LeafletKey, options: RenderOptions, default_paper: str) -> str:
+    """The default print keeps the plain name; other papers and large print add a suffix.
+
+    night-leg-cramps-patient-en.pdf (the config's paper), ...-en-letter.pdf,
+    ...-en-large.pdf, ...-en-letter-large.pdf
+    """
+    suffix = "" if options.paper == default_paper else f"-{options.paper}"
+    suffix += "-large" if options.large_print else ""
+    return key.pdf_name.removesuffix(".pdf") + suffix + ".pdf"
 
 
 def translator(content: Content, lang: str) -> Translator:
@@ -230,6 +242,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         version=topic.review.version,
         issued=document_date(topic.review.last_reviewed),
         url=url,
+        pdf_file=pdf_name(key, options, content.project.config.paper),
         page_budget=_page_budget(content, key, options),
         publisher=content.project.config.publisher,
         options=options,

@@ -9,7 +9,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from leaflets.assembly import Leaflet, LeafletKey, RenderOptions, assemble, leaflet_keys
+from leaflets.assembly import (Leaflet, LeafletKey, RenderOptions, assemble, leaflet_keys,
+                               pdf_name)
 from leaflets.config import ASSETS
 from leaflets.errors import BuildError, PageBudgetError
 from leaflets.fingerprint import Fingerprints, bytes_digest, options_parameters
@@ -77,17 +78,6 @@ def select(content: Content, selection: Selection) -> list[LeafletKey]:
 
 def default_options(content: Content) -> RenderOptions:
     return RenderOptions(paper=content.project.config.paper)
-
-
-def pdf_name(key: LeafletKey, options: RenderOptions, default_paper: str) -> str:
-    """The default print keeps the plain name; other papers and large print add a suffix.
-
-    night-leg-cramps-patient-en.pdf (the config's paper), ...-en-letter.pdf,
-    ...-en-large.pdf, ...-en-letter-large.pdf
-    """
-    suffix = "" if options.paper == default_paper else f"-{options.paper}"
-    suffix += "-large" if options.large_print else ""
-    return key.pdf_name.removesuffix(".pdf") + suffix + ".pdf"
 
 
 def pdf_output(content: Content, key: LeafletKey, options: RenderOptions | None = None) -> str:

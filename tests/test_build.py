@@ -13,8 +13,7 @@ import pikepdf
 import pytest
 import weasyprint.pdf.fonts
 
-from leaflets.assembly import LeafletKey, RenderOptions
-from leaflets.build import pdf_name
+from leaflets.assembly import LeafletKey, RenderOptions, pdf_name
 from leaflets.config import load_project
 
 from conftest import MATRIX_OUTPUTS as ALL, REPO, built_pdfs, run

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from leaflets import markup
-from leaflets.assembly import Leaflet, LeafletKey, RenderOptions, leaflet_keys, translator
+from leaflets.assembly import (Leaflet, LeafletKey, RenderOptions, leaflet_keys, pdf_name,
+                               translator)
 from leaflets.render.html import environment
 from leaflets.validation import Content
 
@@ -97,12 +98,13 @@ def language_page(content: Content, lang: str, options: RenderOptions) -> SitePa
     path = f"{lang}/{INDEX}"
     keys = [key for key in leaflet_keys(content) if key.lang == lang]
     locale = content.locales[lang]
+    paper = content.project.config.paper
     topics = []
     for topic_id in dict.fromkeys(key.topic for key in keys):
         text = content.modules[topic_id].texts[lang]
         links = tuple(
             AudienceLink(locale.audiences[key.audience], _relative(page_path(key), path),
-                         _relative(f"{key.folder}/{key.pdf_name}", path))
+                         _relative(f"{key.folder}/{pdf_name(key, options, paper)}", path))
             for key in (LeafletKey(topic_id, lang, audience)
                         for audience in content.project.config.audiences)
             if key in keys

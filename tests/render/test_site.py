@@ -163,6 +163,16 @@ def test_root_and_language_indexes_list_every_leaflet(bundled: Path):
                 assert f"{key.topic}/{key.audience}/{key.pdf_name}" in listed
 
 
+def test_pages_of_a_large_print_build_link_the_pdfs_it_wrote(tiny_project: Path):
+    result = run("--project", tiny_project, "build", "-q", "--large-print")
+    assert result.exit_code == 0, result.stderr
+    linked = []
+    for path in pages(tiny_project):
+        linked += [path.parent / unquote(address) for _, address in read_page(path).links()
+                   if address.endswith(".pdf")]
+    assert linked and all(pdf.name.endswith("-large.pdf") and pdf.is_file() for pdf in linked)
+
+
 # --- a second language: the switcher ---------------------------------------------------
 
 
