@@ -67,9 +67,8 @@ def reachable_elements(pdf: pydyf.PDF, root: object) -> set[int]:
 
 def orphan_mcids(pdf: pydyf.PDF, elements: list[object], reachable: set[int]) -> set[int]:
     """The marked-content ids (indexes in a page's parent-tree array) outside the tree."""
-    return {mcid for mcid, element in enumerate(elements)
-            if isinstance(resolve(pdf, element), pydyf.Dictionary)
-            and resolve(pdf, element).number not in reachable}
+    return {mcid for mcid, element in enumerate(resolve(pdf, item) for item in elements)
+            if isinstance(element, pydyf.Dictionary) and element.number not in reachable}
 
 
 def _remark(content: pydyf.Stream, mcids: set[int]) -> None:
