@@ -3,7 +3,7 @@
     python bench/memory.py PROJECT --jobs N --renders 300
 
 Renders the project's leaflets over and over (nothing is written) through
-leaflets.render.pool, sampling every worker's resident memory from /proc after each
+leaflets.build.pool, sampling every worker's resident memory from /proc after each
 render. Prints JSON: per worker, its RSS samples in KiB and its peak (VmHWM).
 """
 
@@ -19,11 +19,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from leaflets.assembly import leaflet_keys  # noqa: E402
-from leaflets.build import plan  # noqa: E402
-from leaflets.config import load_project  # noqa: E402
-from leaflets.render.pool import rendering  # noqa: E402
-from leaflets.validation import load_content  # noqa: E402
+from leaflets.outputs import leaflet_keys  # noqa: E402
+from leaflets.build.plan import plan  # noqa: E402
+from leaflets.content.project import load_project  # noqa: E402
+from leaflets.build.pool import rendering  # noqa: E402
+from leaflets.content.validation import load_content  # noqa: E402
 
 
 def status_kib(pid: int) -> dict[str, int]:

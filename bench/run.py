@@ -30,12 +30,14 @@ REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
 sys.path.insert(0, str(REPO))
 
-from leaflets.assembly import assemble, leaflet_keys  # noqa: E402
-from leaflets.build import plan  # noqa: E402
-from leaflets.config import CONFIG_NAME, load_project  # noqa: E402
+from leaflets.assemble.leaflet import assemble  # noqa: E402
+from leaflets.outputs import leaflet_keys  # noqa: E402
+from leaflets.build.plan import plan  # noqa: E402
+from leaflets.content.project import CONFIG_NAME, load_project  # noqa: E402
 from leaflets.render.html import render_print_html  # noqa: E402
-from leaflets.render.pool import available_cores  # noqa: E402
-from leaflets.validation import Content, load_content  # noqa: E402
+from leaflets.build.pool import available_cores  # noqa: E402
+from leaflets.content.tree import Content
+from leaflets.content.validation import load_content  # noqa: E402
 
 ENVIRONMENT = {**os.environ, "PYTHONPATH": str(REPO), "CI": "true"}
 

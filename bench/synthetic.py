@@ -18,10 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from leaflets.config import CONFIG_NAME, load_project  # noqa: E402
+from leaflets.content.project import CONFIG_NAME, load_project  # noqa: E402
 from leaflets.errors import ErrorList  # noqa: E402
-from leaflets.loading import load_text  # noqa: E402
-from leaflets.validation import LOCALES_DIR, TOPIC_FILE, source_hash, topic_folders  # noqa: E402
+from leaflets.content.loading import load_text  # noqa: E402
+from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash
+from leaflets.content.tree import topic_folders  # noqa: E402
 
 
 def topic_copy(source: Path, target: Path, number: int, languages: list[str],

@@ -6,25 +6,28 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
+from time import perf_counter
 from typing import TYPE_CHECKING
 
 import click
 
 from leaflets import __version__
 from leaflets.errors import ContentErrors, LeafletsError
+from leaflets.paper import PAPER_NAMES
 
 if TYPE_CHECKING:
-    from leaflets.jobs import Shard
+    from leaflets.build.jobs import Shard
+    from leaflets.build.run import BuildReport
 
 
 def _project(ctx: click.Context):
-    from leaflets.config import load_project
+    from leaflets.content.project import load_project
 
     return load_project(ctx.obj["project"])
 
 
 def _content(ctx: click.Context, strict: bool = False, keep_going: bool = False):
-    from leaflets.validation import load_content
+    from leaflets.content.validation import load_content
 
     content = load_content(_project(ctx), strict=strict, keep_going=keep_going)
     _print_warnings(content.warnings)
@@ -57,7 +60,7 @@ class LeafletsGroup(click.Group):
     """Turns our errors into messages and exit codes instead of tracebacks."""
 
     def invoke(self, ctx: click.Context):
-        from leaflets.interrupts import stop_signals_raise
+        from leaflets.build.interrupts import stop_signals_raise
 
         try:
             with stop_signals_raise():
@@ -105,7 +108,7 @@ class ShardType(click.ParamType):
 
     def convert(self, value: object, param: click.Parameter | None,
                 ctx: click.Context | None) -> Shard:
-        from leaflets.jobs import Shard, parse_shard
+        from leaflets.build.jobs import Shard, parse_shard
 
         if isinstance(value, Shard):
             return value
@@ -115,6 +118,30 @@ class ShardType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+def _selected(content, languages: tuple[str, ...], topics: tuple[str, ...],
+              audiences: tuple[str, ...]) -> list:
+    """The leaflets that --lang, --topic and --audience choose; all of them by default."""
+    from leaflets.outputs import Selection, select
+
+    try:
+        return select(content, Selection(languages, topics, audiences))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _print_report(report: BuildReport, root: Path, quiet: bool, seconds: float) -> None:
+    """Each failure, then (unless quiet) each file written and the summary."""
+    from leaflets.build.progress import summary
+
+    for failure in report.failures:
+        click.echo(f"error: {failure}", err=True)
+    if not quiet:
+        for path in report.written:
+            click.echo(str(path.relative_to(root)))
+        click.echo(summary(len(report.rendered), len(report.up_to_date), len(report.failures),
+                           seconds), err=True)
+
+
 @cli.command()
 @click.option("--lang", "languages", multiple=True, metavar="LANG",
               help="Only this language (repeatable), e.g. --lang en --lang nl.")
@@ -122,7 +149,7 @@ class ShardType(click.ParamType):
               help="Only this topic (repeatable), e.g. --topic night-leg-cramps.")
 @click.option("--audience", "audiences", multiple=True, metavar="AUDIENCE",
               help="Only this audience (repeatable): patient, carer or clinician.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+@click.option("--paper", type=click.Choice(PAPER_NAMES), default=None,
               help="Paper size; default: `paper` in leaflets.yaml. The other size is written "
                    "as ...-<lang>-<paper>.pdf.")
 @click.option("--large-print", is_flag=True,
@@ -135,9 +162,8 @@ class ShardType(click.ParamType):
 @click.option("--shard", type=ShardType(), metavar="K/N",
               help="Build only slice K of N (e.g. 1/4), to spread a build over N machines; "
                    "their output folders merge without conflicts.")
-@click.option("--keep-going", is_flag=True,
-              help="Build and write what is valid even if some modules or leaflets fail "
-              "(still exits 1).")
+@click.option("--keep-going", is_flag=True, help="Build and write what is valid even if some "
+              "modules or leaflets fail (still exits 1).")
 @click.option("--clinic", "clinic_path", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="A clinic profile YAML to brand every leaflet with "
               "(default: `clinic:` in leaflets.yaml, if set).")
@@ -155,38 +181,25 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
     not rendered again. Ctrl-C (or SIGTERM) stops the build without leaving a partial
     file. The output folder is the online version, ready to publish at base_url.
     """
-    import time
+    from leaflets.build.pool import available_cores
+    from leaflets.build.progress import progress_for
+    from leaflets.build.run import BuildSettings, build as run_build
+    from leaflets.content.clinic import load_clinic
+    from leaflets.outputs import RenderOptions
 
-    from leaflets.assembly import RenderOptions
-    from leaflets.build import BuildSettings, Selection, build as run_build, select
-    from leaflets.clinic import load_clinic
-    from leaflets.progress import progress_for, summary
-    from leaflets.render.pool import available_cores
-
-    started = time.perf_counter()
+    started = perf_counter()
     content = _content(ctx, keep_going=keep_going)
-    options = RenderOptions(paper=paper or content.project.config.paper, large_print=large_print,
-                            clinic=load_clinic(content.project, clinic_path))
-    try:
-        keys = select(content, Selection(languages, topics, audiences))
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    options = RenderOptions(paper or content.project.config.paper, large_print,
+                            load_clinic(content.project, clinic_path))
+    keys = _selected(content, languages, topics, audiences)
     settings = BuildSettings(jobs=jobs or available_cores(), force=force, shard=shard,
                              keep_going=keep_going)
     report = run_build(content, keys, options=options, settings=settings,
                        progress=progress_for(quiet))
-    for failure in report.failures:
-        click.echo(f"error: {failure}", err=True)
-    if not quiet:
-        root = content.project.root
-        for path in report.written:
-            click.echo(str(path.relative_to(root)))
-        click.echo(summary(len(report.rendered), len(report.up_to_date), len(report.failures),
-                           time.perf_counter() - started), err=True)
+    _print_report(report, content.project.root, quiet, perf_counter() - started)
     if report.failures or content.errors:
         if not keep_going:
-            click.echo("Nothing was written. Fix the errors above, or use --keep-going.",
-                       err=True)
+            click.echo("Nothing was written. Fix the errors above, or use --keep-going.", err=True)
         sys.exit(1)
 
 
@@ -196,9 +209,9 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
 @click.pass_context
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content and write nothing."""
-    from leaflets import readability
-    from leaflets.assembly import leaflet_keys
-    from leaflets.clinic import load_clinic
+    from leaflets.content import readability
+    from leaflets.outputs import leaflet_keys
+    from leaflets.content.clinic import load_clinic
 
     content = _content(ctx, strict=strict)
     load_clinic(content.project)  # the profile named in leaflets.yaml, if any
@@ -230,14 +243,10 @@ def verify(ctx: click.Context, paths: tuple[Path, ...], languages: tuple[str, ..
 
     These are structure checks with pikepdf, not a PDF/UA conformance report (veraPDF).
     """
-    from leaflets.build import Selection, select
     from leaflets import verify as checks
 
     content = _content(ctx)
-    try:
-        keys = select(content, Selection(languages, topics, audiences))
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    keys = _selected(content, languages, topics, audiences)
     targets, not_built = checks.targets(content, keys, paths)
     reports = [checks.verify_pdf(path, expected) for path, expected in targets]
     for line in checks.report_lines(content.project.root, reports, not_built):
@@ -271,7 +280,7 @@ def new() -> None:
 def _scaffold(ctx: click.Context, make, name: str) -> None:
     import re
 
-    from leaflets.schema import ID_PATTERN, LANG_PATTERN
+    from leaflets.content.schema import ID_PATTERN, LANG_PATTERN
 
     pattern = LANG_PATTERN if make.__name__ == "new_language" else ID_PATTERN
     if not re.match(pattern, name):
@@ -328,7 +337,7 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
     Open the address it prints and go to /desk/. Run `leaflets build` first to serve the
     online version too. Nothing typed at the desk is stored or logged.
     """
-    from leaflets.clinic import load_clinic
+    from leaflets.content.clinic import load_clinic
     from leaflets.desk.app import LOOPBACK, create_app, serve as run_server
 
     content = _content(ctx)

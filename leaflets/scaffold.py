@@ -7,10 +7,10 @@ from typing import Any
 
 import yaml
 
-from leaflets.config import Project
-from leaflets.loading import Document, load_file
+from leaflets.content.project import Project
+from leaflets.content.loading import Document, load_file
 from leaflets.errors import ContentErrors, ErrorList
-from leaflets.validation import LOCALES_DIR, TOPIC_FILE, source_hash, topic_folders
+from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash, topic_folders
 
 DEFAULT_LAYOUT = ["what-it-is", "why", "what-to-do", "diagram", "prevent", "checklist", "get-help"]
 

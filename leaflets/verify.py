@@ -15,9 +15,11 @@ from pathlib import Path
 import pikepdf
 from pikepdf.models.metadata import decode_pdf_date
 
-from leaflets.assembly import LeafletKey, RenderOptions, assemble
+from leaflets.assemble.leaflet import assemble
+from leaflets.content.tree import Content
+from leaflets.outputs import LeafletKey, RenderOptions, pdf_path
+from leaflets.paper import Paper
 from leaflets.reproducible import document_date
-from leaflets.validation import Content
 
 
 @dataclass(frozen=True)
@@ -375,11 +377,9 @@ def expected_pdfs(content: Content, keys: Iterable[LeafletKey],
 
     Each maps to what it must carry, and whether `leaflets build` with no options writes it.
     """
-    from leaflets.build import pdf_path
-
     found: dict[Path, tuple[Expected, bool]] = {}
     for key in keys:
-        for paper in ("a4", "letter"):
+        for paper in Paper:
             for large_print in (False, True):
                 options = RenderOptions(paper=paper, large_print=large_print)
                 default = paper == content.project.config.paper and not large_print

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from leaflets.assembly import LeafletKey, RenderOptions, leaflet_keys
-from leaflets.build import pdf_path
+from leaflets.outputs import LeafletKey, RenderOptions, leaflet_keys
+from leaflets.outputs import pdf_path
 from leaflets.cli import cli
-from leaflets.config import load_project
-from leaflets.validation import load_content
+from leaflets.content.project import load_project
+from leaflets.content.validation import load_content
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -94,8 +94,8 @@ def matrix_project(tiny_project: Path) -> Path:
     `cramp` shows the calf-wall-lean picture and `stretch` the towel-stretch picture.
     """
     from leaflets.errors import ErrorList
-    from leaflets.loading import load_text
-    from leaflets.validation import source_hash
+    from leaflets.content.loading import load_text
+    from leaflets.content.tree import source_hash
 
     root = tiny_project
     config = root / "leaflets.yaml"

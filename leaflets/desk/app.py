@@ -16,12 +16,13 @@ from flask import Flask, Response, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from leaflets.assembly import translator
-from leaflets.clinic import Clinic
+from leaflets.assemble.leaflet import translator
+from leaflets.content.clinic import Clinic
+from leaflets.content.tree import Content
 from leaflets.desk.form import FIELDS, LIMITS, FormError, read_order
 from leaflets.desk.worker import DeskBusy, Renderer, RenderFailed, RenderTimeout
+from leaflets.paper import Paper
 from leaflets.render.html import environment
-from leaflets.validation import Content
 
 MAX_BODY_BYTES = 16 * 1024
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -57,7 +58,7 @@ def _choices(content: Content) -> dict[str, list[tuple[str, str]]]:
         "topic": [(m.id, m.texts[source].title) for m in content.modules.values()],
         "lang": [(lang, content.locales[lang].name) for lang in config.languages],
         "audience": [(a, labels.get(a, a)) for a in config.audiences],
-        "paper": [("a4", "A4"), ("letter", "US Letter")],
+        "paper": [(paper.value, paper.label) for paper in Paper],
     }
 
 
@@ -73,6 +74,96 @@ def _defaults(content: Content, profile: Clinic | None) -> dict[str, str]:
     }
 
 
+class Desk:
+    """What the desk's pages share: the content, the clinic profile, the templates, the renderer."""
+
+    def __init__(self, content: Content, profile: Clinic | None, timeout: float) -> None:
+        self.content = content
+        self.profile = profile
+        self.timeout = timeout
+        self.env = environment(tuple(content.project.template_dirs))
+        self.renderer = Renderer(content, timeout)
+        self.output: Path = content.project.output_dir
+        self.t = translator(content, content.project.config.source_language)
+
+    def page(self, template: str, status: int = 200, **context: object) -> Response:
+        html = self.env.get_template(template).render(
+            t=self.t, root="/", clinic=self.profile, web=True, limits=LIMITS,
+            publisher=self.content.project.config.publisher, **context)
+        return Response(html, status=status, mimetype="text/html")
+
+    def form(self, values: Mapping[str, str], error: FormError | str | None = None,
+             status: int = 200) -> Response:
+        return self.page("site/desk.html", status, values=values, choices=_choices(self.content),
+                         error=str(error) if error else "",
+                         error_field=getattr(error, "field", ""),
+                         site_built=(self.output / "index.html").is_file())
+
+    def leaflet(self) -> Response:
+        """The personalised PDF, or the form again with what to change."""
+        values = {field: request.form.get(field, "") for field in FIELDS}
+        if any(len(request.form.getlist(field)) > 1 for field in FIELDS):
+            return self.form(values, "each field may be sent only once", 400)
+        try:
+            order = read_order(values, self.content, self.profile)
+        except FormError as exc:
+            return self.form(values, exc, 400)
+        try:
+            pdf = self.renderer.render(order)
+        except RenderFailed as exc:
+            return self.form(values, f"The leaflet could not be made: {exc}.", 400)
+        except (RenderTimeout, DeskBusy):
+            return self.form(values, f"Making the leaflet took longer than {self.timeout:g} "
+                             "seconds. Please try again in a moment.", 503)
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{order.key.pdf_name}"',
+            "Cache-Control": "no-store"})
+
+    def online(self, path: str = "") -> Response:
+        """A file of the built online version."""
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        try:
+            return send_from_directory(self.output, path)
+        except NotFound:
+            if path == "index.html":
+                return self.page("site/message.html", 404,
+                                 heading="The online version is not built",
+                                 message="Run `leaflets build`, then reload this page. The "
+                                         "print desk works without it.")
+            raise
+
+    def http_error(self, exc: HTTPException) -> Response:
+        code = exc.code or 500
+        return self.page("site/message.html", code, heading=exc.name,
+                         message=HTTP_MESSAGES.get(code, "Something went wrong."))
+
+
+HTTP_MESSAGES = {
+    400: "The request could not be read. Go back to the print desk and try again.",
+    403: "This request is not allowed.",
+    404: "There is no page at this address.",
+    405: "This address does not accept that kind of request.",
+    413: f"The form sent more than {MAX_BODY_BYTES // 1024} KB. Shorten the text and try again.",
+}
+
+
+def check_request() -> Response | None:
+    _ = request.host  # validated against TRUSTED_HOSTS when bound to loopback
+    origin = request.headers.get("Origin")
+    if request.method == "POST" and origin not in (None, "null", request.host_url.rstrip("/")):
+        return Response("Forms are accepted from this desk's own page only.", 403,
+                        mimetype="text/plain")
+    return None
+
+
+def add_headers(response: Response) -> Response:
+    response.headers.update(SECURITY_HEADERS)
+    if request.path.startswith("/desk/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def create_app(content: Content, profile: Clinic | None, *, timeout: float = 30.0,
                loopback_only: bool = True) -> Flask:
     app = DeskApp("leaflets.desk", static_folder=None)
@@ -81,102 +172,24 @@ def create_app(content: Content, profile: Clinic | None, *, timeout: float = 30.
     if loopback_only:
         # Refuses pages on other sites that rebind their name to 127.0.0.1 (DNS rebinding).
         app.config["TRUSTED_HOSTS"] = ["localhost", "127.0.0.1", "[::1]"]
-    env = environment(tuple(content.project.template_dirs))
-    renderer = Renderer(content, timeout)
-    output: Path = content.project.output_dir
-    t = translator(content, content.project.config.source_language)
+    desk = Desk(content, profile, timeout)
 
-    def page(template: str, status: int = 200, **context: object) -> Response:
-        html = env.get_template(template).render(
-            t=t, root="/", clinic=profile, web=True, limits=LIMITS,
-            publisher=content.project.config.publisher, **context)
-        return Response(html, status=status, mimetype="text/html")
-
-    def desk(values: Mapping[str, str], error: FormError | str | None = None,
-             status: int = 200) -> Response:
-        return page("site/desk.html", status, values=values, choices=_choices(content),
-                    error=str(error) if error else "",
-                    error_field=getattr(error, "field", ""), site_built=(output / "index.html").is_file())
-
-    @app.before_request
-    def check_request() -> Response | None:
-        _ = request.host  # validated against TRUSTED_HOSTS when bound to loopback
-        origin = request.headers.get("Origin")
-        if request.method == "POST" and origin not in (None, "null", request.host_url.rstrip("/")):
-            return Response("Forms are accepted from this desk's own page only.", 403,
-                            mimetype="text/plain")
-        return None
-
-    @app.get("/desk/")
-    def desk_form() -> Response:
-        return desk(_defaults(content, profile))
-
-    @app.get("/desk/leaflet")
-    def desk_leaflet_again() -> Response:
-        return redirect("/desk/", 303)  # a reload or bookmark of the result: start afresh
-
-    @app.post("/desk/leaflet")
-    def desk_leaflet() -> Response:
-        values = {field: request.form.get(field, "") for field in FIELDS}
-        if any(len(request.form.getlist(field)) > 1 for field in FIELDS):
-            return desk(values, "each field may be sent only once", 400)
-        try:
-            order = read_order(values, content, profile)
-        except FormError as exc:
-            return desk(values, exc, 400)
-        try:
-            pdf = renderer.render(order)
-        except RenderFailed as exc:
-            return desk(values, f"The leaflet could not be made: {exc}.", 400)
-        except (RenderTimeout, DeskBusy):
-            return desk(values, f"Making the leaflet took longer than {timeout:g} seconds. "
-                        "Please try again in a moment.", 503)
-        return Response(pdf, mimetype="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="{order.key.pdf_name}"',
-            "Cache-Control": "no-store"})
-
-    @app.get("/")
-    @app.get("/<path:path>")
-    def online(path: str = "") -> Response:
-        if path == "" or path.endswith("/"):
-            path += "index.html"
-        try:
-            return send_from_directory(output, path)
-        except NotFound:
-            if path == "index.html":
-                return page("site/message.html", 404, heading="The online version is not built",
-                            message="Run `leaflets build`, then reload this page. The print "
-                                    "desk works without it.")
-            raise
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Response:
-        messages = {
-            400: "The request could not be read. Go back to the print desk and try again.",
-            403: "This request is not allowed.",
-            404: "There is no page at this address.",
-            405: "This address does not accept that kind of request.",
-            413: f"The form sent more than {MAX_BODY_BYTES // 1024} KB. Shorten the text "
-                 "and try again.",
-        }
-        code = exc.code or 500
-        return page("site/message.html", code, heading=exc.name,
-                    message=messages.get(code, "Something went wrong."))
-
-    @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         app.log_exception((type(exc), exc, None))
-        return page("site/message.html", 500, heading="Something went wrong",
-                    message="The desk could not finish this request. Try again; if it keeps "
-                            "happening, restart `leaflets serve`.")
+        return desk.page("site/message.html", 500, heading="Something went wrong",
+                         message="The desk could not finish this request. Try again; if it "
+                                 "keeps happening, restart `leaflets serve`.")
 
-    @app.after_request
-    def headers(response: Response) -> Response:
-        response.headers.update(SECURITY_HEADERS)
-        if request.path.startswith("/desk/"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
-
+    app.before_request(check_request)
+    app.get("/desk/", endpoint="desk_form")(lambda: desk.form(_defaults(content, profile)))
+    # A reload or bookmark of the result: start afresh.
+    app.get("/desk/leaflet", endpoint="desk_leaflet_again")(lambda: redirect("/desk/", 303))
+    app.post("/desk/leaflet")(desk.leaflet)
+    app.get("/", endpoint="online_root")(desk.online)
+    app.get("/<path:path>")(desk.online)
+    app.register_error_handler(HTTPException, desk.http_error)
+    app.register_error_handler(Exception, unexpected)
+    app.after_request(add_headers)
     return app
 
 

@@ -13,10 +13,12 @@ from typing import Mapping
 
 from pydantic import TypeAdapter, ValidationError
 
-from leaflets.assembly import LeafletKey, RenderOptions
-from leaflets.clinic import Clinic
-from leaflets.schema import Line, Phone
-from leaflets.validation import Content
+from leaflets.content.characters import NOT_TYPED
+from leaflets.content.clinic import Clinic
+from leaflets.content.schema import Line, Phone
+from leaflets.content.tree import Content
+from leaflets.outputs import LeafletKey, RenderOptions
+from leaflets.paper import PAPER_NAMES
 
 FIELDS = ("topic", "lang", "audience", "paper", "large_print", "clinic_name", "clinic_phone",
           "clinic_address", "patient_name", "note")
@@ -29,7 +31,6 @@ LABELS = {"topic": "Topic", "lang": "Language", "audience": "Audience", "paper":
           "note": "Personal note"}
 # Control characters (line breaks are handled per field) and bidi overrides, which could
 # make a printed number read differently from what was typed.
-_FORBIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff0-\uffff]")
 _NAME = re.compile(r"^[\w\s'’.-]+$")
 _LINE = TypeAdapter(Line)
 _PHONE = TypeAdapter(Phone)
@@ -55,7 +56,7 @@ def _text(form: Mapping[str, str], field: str) -> str:
     limit = LIMITS[field]
     if len(value) > limit:
         raise FormError(field, f"{len(value)} characters is too long; keep it to {limit}")
-    if _FORBIDDEN.search(value) or ("\n" in value and field not in MAX_LINES):
+    if NOT_TYPED.search(value) or ("\n" in value and field not in MAX_LINES):
         raise FormError(field, "it contains control characters or line breaks; type plain text")
     if field in MAX_LINES and value.count("\n") >= MAX_LINES[field]:
         raise FormError(field, f"use at most {MAX_LINES[field]} lines")
@@ -107,7 +108,7 @@ def read_order(form: Mapping[str, str], content: Content, profile: Clinic | None
     lang = _choice(form, "lang", list(config.languages), "language")
     audiences = [a for a in config.audiences if a in content.modules[topic].topic.audiences]
     audience = _choice(form, "audience", audiences, f"audience for {topic}")
-    paper = _choice(form, "paper", ["a4", "letter"], "paper size")
+    paper = _choice(form, "paper", list(PAPER_NAMES), "paper size")
     large_print = form.get("large_print", "")
     if large_print not in ("", "on"):
         raise FormError("large_print", "tick the box or leave it empty")

@@ -12,8 +12,9 @@ import threading
 from multiprocessing.connection import Connection
 
 from leaflets.desk.form import Order
+from leaflets.render.leaflet import render_leaflet
 from leaflets.errors import BuildError, PageBudgetError
-from leaflets.validation import Content
+from leaflets.content.tree import Content
 
 
 class RenderTimeout(Exception):
@@ -29,8 +30,6 @@ class RenderFailed(Exception):
 
 
 def _render_child(content: Content, order: Order, sender: Connection) -> None:
-    from leaflets.build import render_leaflet
-
     # The child only renders; a stop signal should simply end it, as the parent expects.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)

@@ -1,1 +1,1 @@
-"""Rendering: Leaflet view models → HTML → PDF."""
+"""Rendering: Leaflet view models → HTML → PDF, and the pages of the online version."""

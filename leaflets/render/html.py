@@ -9,8 +9,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from leaflets.assembly import Leaflet
-from leaflets.config import ASSETS
+from leaflets.assemble.leaflet import Leaflet
+from leaflets.content.project import ASSETS
+from leaflets.content.schema import DEFAULT_ACCENT
 from leaflets.reproducible import w3c_datetime
 
 
@@ -53,6 +54,7 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["breakable_url"] = breakable_url
     env.filters["w3c_datetime"] = w3c_datetime
     env.globals["assets_url"] = ASSETS.as_uri()
+    env.globals["default_accent"] = DEFAULT_ACCENT
     return env
 
 

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from leaflets.content.paths import inside
 from leaflets.errors import BuildError
 from leaflets.render import accessibility
 from leaflets.reproducible import pinned_clock
@@ -59,7 +60,7 @@ class LocalFetcher(weasyprint.URLFetcher):
                              "from data: URLs; copy the file into the project and refer to it "
                              "by its path")
         path = Path(unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
+        if not any(inside(path, root) for root in self.roots):
             raise RefusedURL(f"{url} is refused: only files inside the project folder and the "
                              "leaflets package can be used; copy the file into the project and "
                              "refer to it by its path")

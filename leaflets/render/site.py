@@ -1,6 +1,6 @@
 """The online version: a static site of leaflet pages beside their PDFs, linked relatively.
 
-Each page is one output job of the build (leaflets/build.py), rendered and written like a PDF.
+Each page is one output job of the build (leaflets.build), rendered and written like a PDF.
 
 Every link is relative and names index.html, so the site works from the file system as
 well as from any static host whose root is `base_url`.
@@ -12,13 +12,12 @@ import posixpath
 from dataclasses import dataclass
 from typing import Mapping
 
-from leaflets import markup
-from leaflets.assembly import (Leaflet, LeafletKey, RenderOptions, leaflet_keys, pdf_name,
-                               translator)
+from leaflets.assemble.leaflet import Leaflet, assemble, translator
+from leaflets.content import markup
+from leaflets.content.tree import Content
+from leaflets.outputs import (INDEX, LeafletKey, RenderOptions, language_page_path, leaflet_keys,
+                              page_path, pdf_output)
 from leaflets.render.html import environment
-from leaflets.validation import Content
-
-INDEX = "index.html"
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,6 @@ class TopicEntry:
     title: str
     summary: str
     leaflets: tuple[AudienceLink, ...]
-
-
-def page_path(key: LeafletKey) -> str:
-    return f"{key.folder}/{INDEX}"
 
 
 def _relative(target: str, from_page: str) -> str:
@@ -95,16 +90,15 @@ def leaflet_page(content: Content, leaflet: Leaflet, pdf_size: int) -> SitePage:
 
 def language_page(content: Content, lang: str, options: RenderOptions) -> SitePage:
     """The topics and audiences of one language."""
-    path = f"{lang}/{INDEX}"
+    path = language_page_path(lang)
     keys = [key for key in leaflet_keys(content) if key.lang == lang]
     locale = content.locales[lang]
-    paper = content.project.config.paper
     topics = []
     for topic_id in dict.fromkeys(key.topic for key in keys):
         text = content.modules[topic_id].texts[lang]
         links = tuple(
             AudienceLink(locale.audiences[key.audience], _relative(page_path(key), path),
-                         _relative(f"{key.folder}/{pdf_name(key, options, paper)}", path))
+                         _relative(pdf_output(content, key, options), path))
             for key in (LeafletKey(topic_id, lang, audience)
                         for audience in content.project.config.audiences)
             if key in keys
@@ -115,6 +109,20 @@ def language_page(content: Content, lang: str, options: RenderOptions) -> SitePa
 
 def root_page(content: Content, options: RenderOptions) -> SitePage:
     """The language chooser, in the source language, each choice named in its own."""
-    languages = {lang: f"{lang}/{INDEX}" for lang in content.project.config.languages}
+    languages = {lang: language_page_path(lang) for lang in content.project.config.languages}
     return _render(content, "site/index.html", INDEX, content.project.config.source_language,
                    options.clinic, languages=_language_links(content, INDEX, languages))
+
+
+def leaflet_page_bytes(content: Content, key: LeafletKey, options: RenderOptions,
+                       pdf_size: int) -> bytes:
+    """The leaflet's web page; it shows its PDF's size, so it renders after the PDF."""
+    return leaflet_page(content, assemble(content, key, options), pdf_size).html.encode()
+
+
+def language_page_bytes(content: Content, lang: str, options: RenderOptions) -> bytes:
+    return language_page(content, lang, options).html.encode()
+
+
+def root_page_bytes(content: Content, options: RenderOptions) -> bytes:
+    return root_page(content, options).html.encode()

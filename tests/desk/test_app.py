@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from leaflets.assembly import LeafletKey, leaflet_url
-from leaflets.clinic import load_clinic
-from leaflets.config import load_project
+from leaflets.outputs import LeafletKey, leaflet_url
+from leaflets.content.clinic import load_clinic
+from leaflets.content.project import load_project
 from leaflets.desk.app import MAX_BODY_BYTES, create_app
-from leaflets.validation import load_content
+from leaflets.content.validation import load_content
 
 from conftest import run, write
 from pdf_tools import pdf_text, qr_urls

@@ -20,9 +20,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from leaflets.assembly import LeafletKey, leaflet_url
-from leaflets.config import load_project
-from leaflets.validation import load_content
+from leaflets.outputs import LeafletKey, leaflet_url
+from leaflets.content.project import load_project
+from leaflets.content.validation import load_content
 
 from conftest import REPO, write
 from pdf_tools import pdf_text, qr_urls
@@ -249,9 +249,9 @@ def test_focus_is_visible_and_the_skip_link_comes_first(browser: Browser, projec
     assert focused["outline"] == "solid" and focused["width"] == "3px"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    from leaflets import markup
-    from leaflets.config import load_project
-    from leaflets.validation import load_content
+    from leaflets.content import markup
+    from leaflets.content.project import load_project
+    from leaflets.content.validation import load_content
 
     module = load_content(load_project(project)).modules["night-leg-cramps"]
     first_item = markup.plain(next(iter(module.texts["en"].checklist.values())))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from leaflets.clinic import Clinic
-from leaflets.config import load_project
+from leaflets.content.clinic import Clinic
+from leaflets.content.project import load_project
 from leaflets.desk.form import FormError, read_order
-from leaflets.validation import load_content
+from leaflets.content.validation import load_content
 
 GOOD = {"topic": "cramp", "lang": "en", "audience": "patient", "paper": "a4"}
 

@@ -8,8 +8,8 @@ import pikepdf
 import pytest
 from PIL import ImageChops
 
-from leaflets import markup
-from leaflets.assembly import assemble
+from leaflets.content import markup
+from leaflets.assemble.leaflet import assemble
 
 from conftest import built_pdfs
 from pdf_tools import render_gray, text_runs

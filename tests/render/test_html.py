@@ -18,12 +18,14 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 
-from leaflets.assembly import RenderOptions, assemble, leaflet_keys
-from leaflets.build import pdf_output, plan
-from leaflets.config import load_project
+from leaflets.outputs import RenderOptions, leaflet_keys
+from leaflets.assemble.leaflet import assemble
+from leaflets.outputs import pdf_output
+from leaflets.build.plan import plan
+from leaflets.content.project import load_project
 from leaflets.errors import ContentErrors
 from leaflets.render.html import render_print_html
-from leaflets.validation import load_content
+from leaflets.content.validation import load_content
 
 from strategies import FIELD, plain_project, projects, write_project
 

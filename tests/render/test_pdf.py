@@ -7,10 +7,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from leaflets import markup
-from leaflets.assembly import leaflet_keys, leaflet_url
-from leaflets.config import load_project
-from leaflets.validation import load_content
+from leaflets.content import markup
+from leaflets.outputs import leaflet_keys, leaflet_url
+from leaflets.content.project import load_project
+from leaflets.content.validation import load_content
 
 from conftest import REPO
 from pdf_tools import page_count, pdf_text, qr_urls

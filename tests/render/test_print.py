@@ -11,7 +11,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageChops
 
-from leaflets.assembly import leaflet_url
+from leaflets.outputs import leaflet_url
 from leaflets.render.layout_guard import MIN_LARGE_PRINT_TEXT_PT, MIN_TEXT_PT
 
 from conftest import built_pdfs

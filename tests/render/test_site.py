@@ -10,10 +10,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from leaflets import markup
-from leaflets.assembly import LeafletKey, leaflet_keys, translator
-from leaflets.config import load_project
-from leaflets.validation import load_content
+from leaflets.content import markup
+from leaflets.outputs import LeafletKey, leaflet_keys
+from leaflets.assemble.leaflet import translator
+from leaflets.content.project import load_project
+from leaflets.content.validation import load_content
 
 from conftest import REPO, run, write
 from pdf_tools import qr_urls

@@ -1,0 +1,1 @@
+"""Assembly: one Leaflet view model per (topic, language, audience), in its language."""

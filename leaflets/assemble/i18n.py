@@ -1,0 +1,52 @@
+"""Interface strings, plural forms and dates in the leaflet's language."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import date
+
+import babel
+from babel.dates import format_date
+
+from leaflets.content.schema import Locale, PluralText
+
+
+class _Blanks(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Looks up the locale's strings and fills in its services ({gp}, {emergency}...)."""
+
+    locale: Locale
+
+    @property
+    def lang_tag(self) -> str:
+        return self.locale.locale.replace("_", "-")
+
+    def _fill(self, text: str, **values: object) -> str:
+        fields = _Blanks(self.locale.services.model_dump(), **values)
+        return string.Formatter().vformat(text, (), fields)
+
+    def __call__(self, key: str, **values: object) -> str:
+        value = self.locale.strings[key]
+        if isinstance(value, PluralText):
+            raise TypeError(f"string {key!r} has plural forms; use plural()")
+        return self._fill(value, **values)
+
+    def plural(self, key: str, count: int) -> str:
+        value = self.locale.strings[key]
+        if not isinstance(value, PluralText):
+            return self._fill(value, n=count)
+        category = babel.Locale.parse(self.locale.locale).plural_form(count)
+        form = getattr(value, category, None) or value.other
+        return self._fill(form, n=count)
+
+    def date(self, iso: str) -> str:
+        return format_date(date.fromisoformat(iso), format="long", locale=self.locale.locale)
+
+    def tier(self, tier: str) -> str:
+        return self._fill(self.locale.tiers[tier])

@@ -1,0 +1,1 @@
+"""Building: plan one job per output, skip what is current, render in a pool, write atomically."""

@@ -1,0 +1,122 @@
+"""Running a build: skip the outputs whose inputs did not change, render the rest (PDFs in
+parallel), then write them all and record their inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from leaflets.build.jobs import OutputJob, Shard, shard_slice
+from leaflets.build.fingerprint import bytes_digest
+from leaflets.build.manifest import Manifest, Record
+from leaflets.build.plan import plan
+from leaflets.build.pool import Rendered, render_one, rendering
+from leaflets.build.progress import Progress, Silent
+from leaflets.build.write import write_atomic
+from leaflets.content.tree import Content
+from leaflets.outputs import LeafletKey, RenderOptions
+from leaflets.reproducible import source_date_epoch
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """How a build runs; how the leaflets look is RenderOptions."""
+
+    jobs: int = 1  # worker processes
+    force: bool = False  # render even the outputs whose inputs did not change
+    shard: Shard | None = None  # build only this slice of the jobs
+    keep_going: bool = False  # write what rendered even when other outputs failed
+
+
+@dataclass
+class BuildReport:
+    up_to_date: list[str] = field(default_factory=list)  # outputs, relative to output/
+    rendered: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def render_stale(jobs: list[OutputJob], pdf_sizes: Mapping[str, int], settings: BuildSettings,
+                 progress: Progress) -> list[Rendered]:
+    """Render the PDFs in worker processes, and the pages in this one meanwhile.
+
+    A leaflet's page shows its PDF's size, so it waits for its PDF unless that PDF is up to
+    date (its size in `pdf_sizes`); those pages render while the first PDFs are on their
+    way. A failed PDF has no page.
+    """
+    outcomes: list[Rendered] = []
+
+    def done(outcome: Rendered) -> None:
+        outcomes.append(outcome)
+        progress.advance(outcome.job.output, failed=outcome.error is not None)
+
+    waiting: dict[str, list[OutputJob]] = {}  # PDF output → the pages that show its size
+    for job in jobs:
+        if not job.needs_weasyprint and job.unit != job.output and job.unit not in pdf_sizes:
+            waiting.setdefault(job.unit, []).append(job)
+    ready = [job for job in jobs if not job.needs_weasyprint
+             and not any(job in pages for pages in waiting.values())]
+    with rendering([job for job in jobs if job.needs_weasyprint], settings.jobs) as results:
+        progress.start(len(jobs))
+        try:
+            for job in ready:
+                done(_render_page(job, pdf_sizes))
+            for result in results:
+                done(result)
+                if result.error is None:
+                    for job in waiting.get(result.job.output, []):
+                        done(render_one(job, pdf_size=len(result.data)))
+        finally:
+            progress.stop()
+    return sorted(outcomes, key=lambda outcome: outcome.job.output)
+
+
+def _render_page(job: OutputJob, pdf_sizes: Mapping[str, int]) -> Rendered:
+    if job.unit == job.output:
+        return render_one(job)
+    return render_one(job, pdf_size=pdf_sizes[job.unit])
+
+
+def write_and_record(manifest: Manifest, current: Iterable[OutputJob],
+                     rendered: list[tuple[OutputJob, bytes]], shard: Shard | None) -> list[Path]:
+    """Write every rendered output, then record all of this build's outputs.
+
+    Each write holds SIGINT and SIGTERM until its file is in place; the manifest comes last,
+    so an interrupted build only leaves outputs without records, which are rebuilt.
+    """
+    written = []
+    for job, data in rendered:
+        write_atomic(manifest.output_dir / job.output, data)
+        written.append(manifest.output_dir / job.output)
+    manifest.save(shard, {
+        **{job.output: manifest.current_record(job) for job in current},
+        **{job.output: Record(job.fingerprint, bytes_digest(data)) for job, data in rendered},
+    })
+    return written
+
+
+def _sizes_on_disk(manifest: Manifest, current: Iterable[OutputJob]) -> dict[str, int]:
+    """The sizes of the PDFs that are up to date, for pages that are not."""
+    return {job.output: (manifest.output_dir / job.output).stat().st_size
+            for job in current if job.needs_weasyprint}
+
+
+def build(content: Content, keys: Iterable[LeafletKey], *, options: RenderOptions | None = None,
+          settings: BuildSettings = BuildSettings(), progress: Progress = Silent()) -> BuildReport:
+    """Render every stale output first; write only when all succeeded (or with keep_going)."""
+    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build once, up front
+    jobs = shard_slice(plan(content, keys, options), settings.shard)
+    manifest = Manifest(content.project.output_dir)
+    current = set() if settings.force else {job for job in jobs if manifest.is_current(job)}
+    stale = [job for job in jobs if job not in current]
+    report = BuildReport(up_to_date=sorted(job.output for job in current))
+    outcomes = render_stale(stale, _sizes_on_disk(manifest, current), settings,
+                            progress) if stale else []
+    report.rendered = [o.job.output for o in outcomes if o.error is None]
+    report.failures = [o.error for o in outcomes if o.error is not None]
+    if report.failures and not settings.keep_going:
+        return report
+    rendered = [(o.job, o.data) for o in outcomes if o.error is None]
+    report.written = write_and_record(manifest, current, rendered, settings.shard)
+    return report

@@ -1,0 +1,1 @@
+"""Reading the project: settings, the content tree, validation, clinic profiles, readability."""

@@ -1,0 +1,152 @@
+"""Clinic branding: a validated clinic profile, its logo read only from inside the project."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from pathlib import Path
+
+from leaflets.content.project import Project
+from leaflets.errors import ContentErrors, ErrorList
+from leaflets.content.loading import Document, load_file
+from leaflets.content.paths import Place, place
+from leaflets.content.messages import validate_model
+from leaflets.content.schema import DEFAULT_ACCENT, ClinicProfile
+
+MIN_CONTRAST = 4.5  # WCAG 2.2 AA for body-size text; the accent colours headings and links
+MAX_LOGO_BYTES = 512 * 1024
+LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True)
+class Logo:
+    path: Path
+    media_type: str
+    data: bytes
+
+    @property
+    def file_uri(self) -> str:
+        """For WeasyPrint, whose fetcher serves files from the project only."""
+        return self.path.as_uri()
+
+    @property
+    def data_uri(self) -> str:
+        """For web pages, so they stay self-contained and work from the file system."""
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """The clinic details a leaflet shows; every field is already checked."""
+
+    name: str
+    address: tuple[str, ...] = ()
+    phone: str = ""
+    website: str = ""
+    logo: Logo | None = None
+    accent: str = DEFAULT_ACCENT
+
+
+def _luminance(colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours, from 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _svg_problem(data: bytes) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the SVG is not UTF-8 text"
+    if re.search(r"<!(DOCTYPE|ENTITY)", text, re.I):
+        return "the SVG declares a DOCTYPE or entities; remove them"
+    if re.search(r"<script|\bon[a-z]+\s*=", text, re.I):
+        return "the SVG contains a script; use a plain drawing"
+    if re.search(r"""(?:href|src)\s*=\s*["']\s*(?!#|data:image/)""", text, re.I):
+        return "the SVG refers to other files or addresses; embed everything in the one file"
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        return f"the SVG is not well-formed XML ({exc})"
+    if not root.tag.endswith("svg"):
+        return "the file does not start with an <svg> element"
+    return None
+
+
+def _load_logo(value: str, profile: Path, project: Project) -> tuple[Logo | None, str | None]:
+    """The logo file, or why it cannot be used."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) or value.startswith("//"):
+        return None, ("logos are read from the project folder only, never from the network; "
+                      "copy the file into the project and give its path")
+    path = (profile.parent / value).resolve()
+    where = place(profile.parent / value, project.root)
+    if Path(value).is_absolute() or where is not Place.INSIDE:
+        if where is Place.LINKED_OUT:
+            return None, (f"{value!r} links outside the project ({path}); copy the logo "
+                          "itself into the project")
+        return None, (f"{value!r} is outside the project folder; copy the logo into the project "
+                      "and give its path relative to this file")
+    media_type = LOGO_TYPES.get(path.suffix.lower())
+    if media_type is None:
+        return None, f"{value!r} is not an SVG or PNG file; save the logo as .svg or .png"
+    if not path.is_file():
+        return None, f"there is no file {value!r} next to this profile; check the path"
+    size = path.stat().st_size
+    if size > MAX_LOGO_BYTES:
+        return None, f"the logo is {size} bytes, over the limit of {MAX_LOGO_BYTES}; make it smaller"
+    data = path.read_bytes()
+    if media_type == "image/png" and not data.startswith(_PNG_SIGNATURE):
+        return None, f"{value!r} is not a PNG image; save it again as PNG"
+    problem = _svg_problem(data) if media_type == "image/svg+xml" else None
+    if problem:
+        return None, f"{value!r}: {problem}"
+    return Logo(path, media_type, data), None
+
+
+def _clinic(profile: ClinicProfile, document: Document, project: Project,
+            errors: ErrorList) -> Clinic:
+    logo = None
+    if profile.logo is not None:
+        logo, problem = _load_logo(profile.logo, document.path, project)
+        if problem:
+            errors.add(document.path, *document.position(("logo",)), "logo", problem)
+    ratio = contrast_ratio(profile.accent, "#ffffff")
+    if ratio < MIN_CONTRAST:
+        errors.add(document.path, *document.position(("accent",)), "accent",
+                   f"{profile.accent} has a contrast of {ratio:.1f}:1 against white, below "
+                   f"{MIN_CONTRAST}:1; choose a darker colour so headings stay readable")
+    return Clinic(name=profile.name, address=tuple(profile.address), phone=profile.phone or "",
+                  website=profile.website or "", logo=logo, accent=profile.accent)
+
+
+def load_clinic(project: Project, path: Path | None = None) -> Clinic | None:
+    """The clinic profile named by `path`, else by leaflets.yaml; None when there is none."""
+    if path is None:
+        if project.config.clinic is None:
+            return None
+        path = project.root / project.config.clinic
+    path = path if path.is_absolute() else Path.cwd() / path
+    errors = ErrorList()
+    if not path.is_file():
+        errors.add(path, 1, 1, "", "there is no clinic profile here; check the path given "
+                   "with --clinic or `clinic:` in leaflets.yaml")
+        raise ContentErrors(errors.errors)
+    document = load_file(path, errors, project.root)
+    profile = validate_model(ClinicProfile, document, errors) if document else None
+    clinic = _clinic(profile, document, project, errors) if profile and document else None
+    if errors or clinic is None:
+        raise ContentErrors(errors.errors)
+    return clinic

@@ -1,0 +1,102 @@
+"""Project settings: leaflets.yaml at the project root."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from leaflets.errors import ContentErrors, ErrorList
+from leaflets.content.loading import Document, load_file
+from leaflets.content.messages import validate_model
+from leaflets.content.paths import inside
+from leaflets.content.schema import ProjectConfig
+
+CONFIG_NAME = "leaflets.yaml"
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+BUILTIN_TEMPLATES = PACKAGE_ROOT.parent / "templates"
+ASSETS = PACKAGE_ROOT / "assets"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder and its validated settings."""
+
+    root: Path
+    config: ProjectConfig
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / self.config.content
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.config.output
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        """The project's own templates/ first, so a clinic can override any file."""
+        own = self.root / "templates"
+        dirs = [own] if own.is_dir() and own.resolve() != BUILTIN_TEMPLATES else []
+        return dirs + [BUILTIN_TEMPLATES]
+
+
+def _check_folders(root: Path, config: ProjectConfig, document: Document,
+                   errors: ErrorList) -> None:
+    """Content, output and templates stay inside the project, and output is a folder of its own."""
+    path = document.path
+    for key in ("content", "output"):
+        value = getattr(config, key)
+        if Path(value).is_absolute() or ".." in Path(value).parts:
+            errors.add(path, *document.position((key,)), key,
+                       f"{value!r} is outside the project; name a folder inside it, like {key}")
+        elif not inside(root / value, root):
+            errors.add(path, *document.position((key,)), key,
+                       f"the folder {value!r} links outside the project "
+                       f"({(root / value).resolve()}); use a real folder inside the project")
+    output = (root / config.output).resolve()
+    for name in (config.content, "templates"):
+        other = (root / name).resolve()
+        if output == root.resolve() or output.is_relative_to(other) or other.is_relative_to(output):
+            errors.add(path, *document.position(("output",)), "output",
+                       f"{config.output!r} would mix build output with the project's own files; "
+                       "name a folder of its own, like output")
+            break
+    errors.extend(links_out_of(root, root / "templates"))
+
+
+def links_out_of(root: Path, folder: Path) -> ErrorList:
+    """Every symbolic link under `folder` that leads outside the project."""
+    found = ErrorList()
+    if folder.is_symlink() and not inside(folder, root):
+        found.add(folder, 1, 1, "", f"the folder links outside the project "
+                  f"({folder.resolve()}); copy it into the project instead")
+        return found
+    for parent, folders, files in os.walk(folder):
+        for name in sorted(folders + files):
+            entry = Path(parent) / name
+            if entry.is_symlink() and not inside(entry, root):
+                found.add(entry, 1, 1, "", f"links outside the project ({entry.resolve()}); "
+                          "copy the file into the project instead")
+    return found
+
+
+def load_project(root: Path) -> Project:
+    """Load and validate leaflets.yaml; raise ContentErrors listing every problem."""
+    path = root / CONFIG_NAME
+    errors = ErrorList()
+    if not path.is_file():
+        errors.add(path, 1, 1, "", f"no {CONFIG_NAME} here; run leaflets in a project folder "
+                   "or point at one with --project DIR")
+        raise ContentErrors(errors.errors)
+    document = load_file(path, errors, root)
+    config = validate_model(ProjectConfig, document, errors) if document else None
+    if config and config.source_language not in config.languages:
+        errors.add(path, *document.position(("source_language",)), "source_language",
+                   f"{config.source_language!r} is not one of the languages "
+                   f"{', '.join(config.languages)}; add it to languages or choose one of them")
+    if config:
+        _check_folders(root, config, document, errors)
+    if errors or config is None:
+        raise ContentErrors(errors.errors)
+    return Project(root=root.resolve(), config=config)

@@ -1,0 +1,330 @@
+"""Raw documents → typed content. Every problem in the tree is collected, located."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date
+from pathlib import Path
+
+from leaflets.content import markup, messages
+from leaflets.content.loading import Document, KeyPath, format_key, load_file
+from leaflets.content.messages import validate_model
+from leaflets.content.paths import inside
+from leaflets.content.pictures import available_pictures
+from leaflets.content.project import Project
+from leaflets.content.schema import BUILT_IN_SECTIONS, ID_PATTERN, Locale, PluralText, Topic, TopicText
+from leaflets.content.tree import (LOCALES_DIR, TOPIC_FILE, Content, Module, source_hash,
+                                   text_leaves, topic_folders)
+from leaflets.errors import ContentErrors, ErrorList
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _numbers(text: str) -> list[str]:
+    return sorted(n.replace(",", ".") for n in _NUMBER.findall(markup.plain(text)))
+
+
+def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
+    folder = project.content_dir / LOCALES_DIR
+    locales: dict[str, Locale] = {}
+    documents: dict[str, Document] = {}
+    for lang in project.config.languages:
+        path = folder / f"{lang}.yaml"
+        if not path.is_file():
+            errors.add(path, 1, 1, "", f"the interface strings for language {lang!r} are missing; "
+                       f"create it with: leaflets new language {lang}")
+            continue
+        document = load_file(path, errors, project.root)
+        locale = validate_model(Locale, document, errors) if document else None
+        if locale:
+            locales[lang] = locale
+            documents[lang] = document
+    source = locales.get(project.config.source_language)
+    for lang, locale in locales.items():
+        document = documents[lang]
+        _check_placeholders(locale, document, errors)
+        for audience in project.config.audiences:
+            if audience not in locale.audiences:
+                errors.add(document.path, *document.position(("audiences",)), "audiences",
+                           f"no name for the audience {audience!r}; add `{audience}: ...` "
+                           "under audiences")
+        if source and lang != project.config.source_language:
+            for key in sorted(set(source.strings) - set(locale.strings)):
+                errors.add(document.path, *document.position(("strings",)), f"strings.{key}",
+                           f"missing; the {project.config.source_language} interface has it: "
+                           "translate it and add it")
+            for key in sorted(set(locale.strings) - set(source.strings)):
+                errors.add(document.path, *document.position(("strings", key)), f"strings.{key}",
+                           f"not in the {project.config.source_language} interface; remove it")
+    return locales
+
+
+def _placeholder_problem(text: str) -> str | None:
+    try:
+        fields = [(name, spec, conversion)
+                  for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
+    except ValueError:
+        return ("a { or } is not closed; write {name} for a value that leaflets fills in, and "
+                "{{ or }} for a brace itself")
+    for name, spec, conversion in fields:
+        if not name.isidentifier() or spec or conversion:
+            field = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            return (f"{{{field}}} is not a value leaflets can fill in; write a plain name such "
+                    "as {gp}, or {{ and }} for a brace itself")
+    return None
+
+
+def _check_placeholders(locale: Locale, document: Document, errors: ErrorList) -> None:
+    """Interface strings are filled in with str.format: only plain {name} fields may appear."""
+    texts: list[tuple[KeyPath, str]] = []
+    for key, value in locale.strings.items():
+        if isinstance(value, PluralText):
+            texts += [(("strings", key, form), text) for form, text in value if text]
+        else:
+            texts.append((("strings", key), value))
+    texts += [(("tiers", tier), text) for tier, text in locale.tiers.items()]
+    for key_path, text in texts:
+        problem = _placeholder_problem(text)
+        if problem:
+            errors.add(document.path, *document.position(key_path), format_key(key_path),
+                       problem)
+
+
+def _check_topic(folder: Path, topic: Topic, document: Document, project: Project,
+                 pictures: frozenset[str], errors: ErrorList) -> None:
+    def add(key_path: KeyPath, message: str) -> None:
+        errors.add(document.path, *document.position(key_path), format_key(key_path), message)
+
+    references = {r.id for r in topic.references}
+    red_flags = {f.id for f in topic.red_flags}
+    for kind, items in (("references", topic.references), ("red_flags", topic.red_flags),
+                        ("checklist", topic.checklist), ("diagram.steps", topic.diagram.steps)):
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                add((*kind.split("."), index, "id"), f"the id {item.id!r} is used twice; give "
+                    "each one its own id")
+            seen.add(item.id)
+    for index, flag in enumerate(topic.red_flags):
+        if flag.source not in references:
+            add(("red_flags", index, "source"), _unknown(
+                "reference", flag.source, references, "add it to references"))
+    for index, item in enumerate(topic.checklist):
+        if item.red_flag and item.red_flag not in red_flags:
+            add(("checklist", index, "red_flag"), _unknown(
+                "red flag", item.red_flag, red_flags, "add it to red_flags"))
+    for index, step in enumerate(topic.diagram.steps):
+        if step.picture not in pictures:
+            add(("diagram", "steps", index, "picture"), _unknown(
+                "picture", step.picture, pictures,
+                f"choose one from templates/pictures/, or add templates/pictures/{step.picture}.svg "
+                "to the project"))
+    for audience in topic.audiences:
+        if audience not in project.config.audiences:
+            add(("audiences", audience), _unknown(
+                "audience", audience, set(project.config.audiences),
+                "add it under audiences in leaflets.yaml"))
+    if topic.review.next_review <= topic.review.last_reviewed:
+        add(("review", "next_review"), "the next review must come after the last review; "
+            "check both dates")
+
+
+def _unknown(what: str, value: str, known: set[str] | frozenset[str], fix: str) -> str:
+    """`unknown reference 'nhss'; did you mean 'nhs'?`, or the choices and how to add one."""
+    close = messages.close_match(value, sorted(known))
+    if close:
+        return f"unknown {what} {value!r}; did you mean {close!r}?"
+    choices = f"use one of {', '.join(sorted(known))}, or " if 0 < len(known) <= 8 else ""
+    return f"unknown {what} {value!r}; {choices}{fix}"
+
+
+def _check_text(topic: Topic, text: TopicText, document: Document, errors: ErrorList) -> None:
+    def add(key_path: KeyPath, message: str) -> None:
+        errors.add(document.path, *document.position(key_path), format_key(key_path), message)
+
+    def same_ids(key: str, expected: list[str], found: dict[str, str]) -> None:
+        for missing in [i for i in expected if i not in found]:
+            add((key,), f"the text for {missing!r} is missing; add `{missing}: ...`")
+        for extra in [i for i in found if i not in expected]:
+            add((key, extra), _unknown(key.replace("_", " ").rstrip("s"), extra, set(expected),
+                                       f"remove it, or add it to {key} in topic.yaml"))
+
+    same_ids("red_flags", [f.id for f in topic.red_flags], text.red_flags)
+    same_ids("checklist", [c.id for c in topic.checklist], text.checklist)
+    steps = [s.id for s in topic.diagram.steps]
+    for missing in [i for i in steps if i not in text.diagram.steps]:
+        add(("diagram", "steps"), f"the caption for step {missing!r} is missing; add "
+            f"`{missing}: ...` under diagram.steps")
+    for extra in [i for i in text.diagram.steps if i not in steps]:
+        add(("diagram", "steps", extra), _unknown(
+            "diagram step", extra, set(steps), "remove it, or add the step in topic.yaml"))
+    for audience, layout in topic.audiences.items():
+        for section in layout:
+            if section not in text.sections and section not in BUILT_IN_SECTIONS:
+                errors.add(document.path, *document.position(("sections",)), "sections",
+                           f"the {audience} leaflet uses the section {section!r}, which this "
+                           "file does not define; add it under sections:")
+    references = {r.id for r in topic.references}
+    for key_path, value in text_leaves(document.data):
+        try:
+            markup.parse(value)
+        except ValueError as exc:
+            add(key_path, str(exc))
+        for cited in markup.citations(value):
+            if cited not in references:
+                add(key_path, _unknown("reference", cited, references,
+                                       "add it to references in topic.yaml"))
+
+
+def _check_parity(source: Document, target: Document, lang: str, source_lang: str,
+                  errors: ErrorList) -> None:
+    source_texts = dict(text_leaves(source.data))
+    for key_path, value in text_leaves(target.data):
+        if key_path[:1] == ("translation",) or key_path not in source_texts:
+            continue
+        expected, found = _numbers(source_texts[key_path]), _numbers(value)
+        if expected != found:
+            errors.add(target.path, *target.position(key_path), format_key(key_path),
+                       f"the numbers differ from the {source_lang} text: {source_lang} has "
+                       f"{', '.join(expected) or 'none'}, {lang} has {', '.join(found) or 'none'}; "
+                       "numbers, durations and doses must match in every language")
+    target_keys = {k for k, _ in text_leaves(target.data)}
+    for key_path in source_texts:
+        if key_path[0] != "translation" and key_path not in target_keys:
+            parent = key_path[:-1]
+            errors.add(target.path, *target.position(parent), format_key(key_path),
+                       f"missing; the {source_lang} text has it")
+
+
+def _check_review(topic: Topic, document: Document, today: date, strict: bool,
+                  errors: ErrorList) -> None:
+    if date.fromisoformat(topic.review.next_review) < today:
+        report = errors.add if strict else errors.warn
+        report(document.path, *document.position(("review", "next_review")), "review.next_review",
+               f"the review was due on {topic.review.next_review}; review the module against its "
+               "sources, then update last_reviewed, next_review and version")
+
+
+def _check_translation(text: TopicText, document: Document, expected_hash: str,
+                       source_lang: str, strict: bool, errors: ErrorList) -> None:
+    report = errors.add if strict else errors.warn
+    if text.translation is None:
+        report(document.path, 1, 1, "translation", "no translation record; add `translation: "
+               f"{{source_hash: {expected_hash}, reviewed: YYYY-MM-DD}}` once checked against "
+               f"the {source_lang} text")
+    elif text.translation.source_hash != expected_hash:
+        report(document.path, *document.position(("translation", "source_hash")),
+               "translation.source_hash",
+               f"stale translation: the {source_lang} text changed since this was reviewed on "
+               f"{text.translation.reviewed}; update it, then set source_hash to {expected_hash}")
+
+
+def _load_module(folder: Path, project: Project, pictures: frozenset[str], today: date,
+                 strict: bool, errors: ErrorList) -> Module | None:
+    source_lang = project.config.source_language
+    if not any(folder.glob("*.yaml")):
+        errors.add(folder, 1, 1, "", f"the module {folder.name!r} is empty; add topic.yaml and "
+                   f"{source_lang}.yaml (leaflets new topic {folder.name}), or remove the folder")
+        return None
+    topic_document = load_file(folder / TOPIC_FILE, errors, project.root) \
+        if (folder / TOPIC_FILE).is_file() else None
+    if topic_document is None and not (folder / TOPIC_FILE).is_file():
+        errors.add(folder / TOPIC_FILE, 1, 1, "", "the module has no topic.yaml; create it "
+                   f"with: leaflets new topic {folder.name}")
+    topic = validate_model(Topic, topic_document, errors) if topic_document else None
+    if topic:
+        _check_topic(folder, topic, topic_document, project, pictures, errors)
+        _check_review(topic, topic_document, today, strict, errors)
+    languages = project.config.languages
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name != TOPIC_FILE and path.stem not in languages:
+            errors.add(path, 1, 1, "", f"{path.stem!r} is not a language of this project "
+                       f"({', '.join(languages)}); add it to leaflets.yaml or remove the file")
+    documents: dict[str, Document] = {}
+    texts: dict[str, TopicText] = {}
+    for lang in languages:
+        path = folder / f"{lang}.yaml"
+        if not path.is_file():
+            how = ("write its title, summary, sections, diagram, red_flags and checklist"
+                   if lang == source_lang else
+                   f"copy {source_lang}.yaml to {lang}.yaml and translate it")
+            errors.add(path, 1, 1, "", f"the {lang} text of {folder.name!r} is missing; {how}")
+            continue
+        document = load_file(path, errors, project.root)
+        text = validate_model(TopicText, document, errors) if document else None
+        if document:
+            documents[lang] = document
+        if text:
+            texts[lang] = text
+            if topic:
+                _check_text(topic, text, document, errors)
+    source = documents.get(source_lang)
+    if source:
+        expected_hash = source_hash(source)
+        for lang, document in documents.items():
+            if lang == source_lang:
+                continue
+            _check_parity(source, document, lang, source_lang, errors)
+            if lang in texts:
+                _check_translation(texts[lang], document, expected_hash, source_lang, strict,
+                                   errors)
+    if topic is None or len(texts) != len(languages):
+        return None
+    return Module(folder.name, folder, topic, topic_document, texts, documents)
+
+
+def _load_folder(folder: Path, project: Project, pictures: frozenset[str], today: date,
+                 strict: bool, errors: ErrorList) -> Module | None:
+    if folder.is_symlink() and not inside(folder, project.root):
+        errors.add(folder, 1, 1, "", f"the module folder links outside the project "
+                   f"({folder.resolve()}); copy it into the project instead")
+        return None
+    if not re.match(ID_PATTERN, folder.name):
+        errors.add(folder, 1, 1, "", f"{folder.name!r} is not a valid topic id; rename the "
+                   "folder with lowercase letters, digits and single hyphens (like night-leg-cramps)")
+        return None
+    return _load_module(folder, project, pictures, today, strict, errors)
+
+
+def load_content(project: Project, *, strict: bool = False, today: date | None = None,
+                 keep_going: bool = False) -> Content:
+    """Load and check the whole content tree; raise ContentErrors listing every problem.
+
+    With keep_going, modules with errors are left out and their errors returned in
+    `Content.errors`; problems that concern every module (locales, templates) still raise.
+    """
+    errors = ErrorList()
+    if not project.content_dir.is_dir():
+        errors.add(project.content_dir, 1, 1, "", f"the content folder "
+                   f"{project.config.content!r} does not exist; create it, or set `content:` "
+                   "in leaflets.yaml")
+        raise ContentErrors(errors.errors)
+    pictures = available_pictures(project.template_dirs)
+    locales = _load_locales(project, errors)
+    folders = topic_folders(project)
+    if not folders:
+        errors.add(project.content_dir, 1, 1, "", "no topic modules found; create one with: "
+                   "leaflets new topic NAME")
+    modules, module_errors = _load_modules(folders, project, pictures, today or date.today(),
+                                           strict)
+    if errors or (module_errors and not keep_going):
+        errors.extend(module_errors)
+        raise ContentErrors(errors.errors, errors.warnings)
+    return Content(project, modules, locales, pictures, tuple(sorted(module_errors.warnings)),
+                   tuple(sorted(set(module_errors.errors))))
+
+
+def _load_modules(folders: list[Path], project: Project, pictures: frozenset[str],
+                  today: date, strict: bool) -> tuple[dict[str, Module], ErrorList]:
+    """The modules that are free of errors, and every module's errors."""
+    modules: dict[str, Module] = {}
+    errors = ErrorList()
+    for folder in folders:
+        found = ErrorList()
+        module = _load_folder(folder, project, pictures, today, strict, found)
+        if module and not found:
+            modules[module.id] = module
+        errors.extend(found)
+    return modules, errors

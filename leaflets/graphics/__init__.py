@@ -1,1 +1,0 @@
-"""Deterministic inline SVG: the stretching diagrams and the QR code."""
