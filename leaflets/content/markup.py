@@ -19,7 +19,9 @@ ALLOWED_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 _TOKEN = re.compile(
     r"\*\*(?P<strong>[^*]+?)\*\*"
     r"|\[\^(?P<cite>[a-z0-9-]+)\]"
-    r"|\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)"
+    # An address may hold balanced parentheses (Wikipedia's do), so that `javascript:alert(1)`
+    # is judged whole rather than cut at its first `)`.
+    r"|\[(?P<label>[^\]]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)\)"
 )
 
 
@@ -30,28 +32,43 @@ class Span:
     target: str = ""
 
 
+def refused_link(text: str) -> str | None:
+    """Why a link in `text` is refused, or None: the one check, run inside the error collector."""
+    for span in spans(text):
+        if span.kind == "refused":
+            return (f"the link {span.target!r} is not allowed: a link must start with "
+                    f"{', '.join(ALLOWED_SCHEMES[:-1])} or {ALLOWED_SCHEMES[-1]} "
+                    "(write the full address, like https://www.nhs.uk/)")
+    return None
+
+
 def parse(text: str) -> list[Span]:
-    """Split text into spans; raise ValueError for a link we refuse."""
-    spans: list[Span] = []
+    """Split text into spans; raise ValueError for a link we refuse (validation reports it)."""
+    problem = refused_link(text)
+    if problem:
+        raise ValueError(problem)
+    return spans(text)
+
+
+def spans(text: str) -> list[Span]:
+    """Split text into spans; a link we refuse is a "refused" span, shown as its label."""
+    found: list[Span] = []
     position = 0
     for match in _TOKEN.finditer(text):
         if match.start() > position:
-            spans.append(Span("text", text[position:match.start()]))
+            found.append(Span("text", text[position:match.start()]))
         if match["strong"]:
-            spans.append(Span("strong", match["strong"]))
+            found.append(Span("strong", match["strong"]))
         elif match["cite"]:
-            spans.append(Span("cite", match["cite"], match["cite"]))
+            found.append(Span("cite", match["cite"], match["cite"]))
         else:
             url = match["url"]
-            if not url.lower().startswith(ALLOWED_SCHEMES):
-                raise ValueError(f"the link {url!r} is not allowed: a link must start with "
-                                 f"{', '.join(ALLOWED_SCHEMES[:-1])} or {ALLOWED_SCHEMES[-1]} "
-                                 "(write the full address, like https://www.nhs.uk/)")
-            spans.append(Span("link", match["label"], url))
+            allowed = url.lower().startswith(ALLOWED_SCHEMES)
+            found.append(Span("link" if allowed else "refused", match["label"], url))
         position = match.end()
     if position < len(text):
-        spans.append(Span("text", text[position:]))
-    return spans
+        found.append(Span("text", text[position:]))
+    return found
 
 
 def citations(text: str) -> list[str]:
@@ -62,7 +79,7 @@ def citations(text: str) -> list[str]:
 def plain(text: str) -> str:
     """The text as a reader hears it: no markup, no citation marks."""
     text = re.sub(r"\s+(?=\[\^[a-z0-9-]+\])", "", text)
-    return "".join(span.text for span in parse(text) if span.kind != "cite")
+    return "".join(span.text for span in spans(text) if span.kind != "cite")
 
 
 def to_html(text: str, cite_number: Callable[[str], int]) -> Markup:

@@ -168,10 +168,9 @@ def _check_text(topic: Topic, text: TopicText, document: Document, errors: Error
                            "file does not define; add it under sections:")
     references = {r.id for r in topic.references}
     for key_path, value in text_leaves(document.data):
-        try:
-            markup.parse(value)
-        except ValueError as exc:
-            add(key_path, str(exc))
+        refused = markup.refused_link(value)
+        if refused:
+            add(key_path, refused)
         for cited in markup.citations(value):
             if cited not in references:
                 add(key_path, _unknown("reference", cited, references,
