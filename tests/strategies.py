@@ -8,6 +8,13 @@ import yaml
 from hypothesis import strategies as st
 
 from conftest import CONFIG, REPO, TEXT, TOPIC
+from leaflets.content.characters import INVISIBLE
+from leaflets.content.tree import text_leaves
+
+# Every character the one rule refuses as invisible on its own: bidi controls, zero-width
+# characters, separators, tag characters (ZWNJ and ZWJ too, when no Arabic or Indic letter
+# comes before them).
+INVISIBLE_CHARACTERS = [chr(c) for c in range(0x180e, 0xe0080) if INVISIBLE.match(chr(c))]
 
 # Fragments that mean something to HTML, CSS, Jinja, YAML or the inline markup, and that
 # validation accepts: they must come out as text.
@@ -16,14 +23,16 @@ HOSTILE = [
     "<!--", "-->", "<![CDATA[", "]]>", "&amp;", "&#x3c;", "&lt;", '"', "'", "`", "\\",
     "{{ 7*7 }}", "{% raw %}", "{{", "}}", "{page}", "{title}", "**", "*", "[", "]",
     '[x](https://a.test/"onmouseover="alert(1))', "[^nhs]", "[click](https://a.test/)",
-    "url(file:///etc/passwd)", "@import", ";", "/*", "\u202e", "\u200b", "\ufeff", "\u00a0",
-    "\u0301", "\n", "\t", "  ", "%", "#", ": ", "- ", "ü", "ß", "я", "中文", "🙂",
+    "url(file:///etc/passwd)", "@import", ";", "/*", "\u00a0", "\u00ad", "\u200e",
+    "\u0301", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0915\u094d\u200d\u0937", "\n", "\t", "  ", "%", "#", ": ", "- ", "ü", "ß", "я", "中文", "🙂",
 ]
 # Fragments that validation refuses (unprintable, unsafe link, unknown citation, a format
 # field leaflets cannot fill): a field with one must give located errors, not a crash.
-REFUSED = ["\x00", "\x1b", "\ud800", "[x](javascript:alert(1))", "[^zz]", "{0}", "{", "{a.b}"]
+REFUSED = ["\x00", "\x1b", "\ud800", "[x](javascript:alert(1))", "[^zz]", "{0}", "{", "{a.b}",
+           "1\u202e0", "\u2066", "\u200b", "\ufeff", "a\u200cb", "\u2028", "\U000e0041"]
 PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs"),
-                          blacklist_characters="\ufffe\uffff\u2028\u2029")
+                          blacklist_characters="\ufffe\uffff\u2028\u2029").filter(
+                              lambda c: not INVISIBLE.match(c))
 FIELD = st.lists(st.one_of(st.text(PRINTABLE, max_size=10), st.sampled_from(HOSTILE)),
                  min_size=1, max_size=5).map(lambda pieces: "".join(pieces) + "x")
 # Interface strings are filled in with str.format, so their braces must pair up.
@@ -77,6 +86,20 @@ def projects(draw: st.DrawFn) -> tuple[dict, dict, dict, dict]:
     if draw(st.integers(0, 9)) == 4:  # about one time in ten
         text["summary"] += draw(st.sampled_from(REFUSED))
         locale["strings"]["sources"] += draw(st.sampled_from(REFUSED))
+    if draw(st.integers(0, 9)) == 4:  # and, as often, in any one text of any file
+        spoil(draw, draw(st.sampled_from((text, topic, locale, config))),
+              st.sampled_from(REFUSED + INVISIBLE_CHARACTERS))
     return text, topic, locale, config
+
+
+def spoil(draw: st.DrawFn, data: dict, fragments: st.SearchStrategy[str]) -> tuple:
+    """Put a drawn fragment somewhere inside one drawn text of `data`; return its key path."""
+    key_path, value = draw(st.sampled_from(list(text_leaves(data))))
+    position = draw(st.integers(0, len(value)))
+    parent = data
+    for part in key_path[:-1]:
+        parent = parent[part]
+    parent[key_path[-1]] = value[:position] + draw(fragments) + value[position:]
+    return key_path
 
 

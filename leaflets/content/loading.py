@@ -22,7 +22,7 @@ try:
 except ImportError:  # PyYAML built without libyaml
     CParser = None
 
-from leaflets.content.characters import UNPRINTABLE
+from leaflets.content.characters import INVISIBLE, UNPRINTABLE, invisible_message
 from leaflets.content.paths import Place, place
 from leaflets.errors import ErrorList
 
@@ -132,9 +132,15 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, key_path + (index,)) for index, item in enumerate(node.value)]
         value = self.loader.construct_object(node)
-        found = UNPRINTABLE.search(value) if isinstance(value, str) else None
+        if not isinstance(value, str):
+            return value
+        found = UNPRINTABLE.search(value)
         if found:
             self.error(node, key_path, unprintable_message(found.group()))
+            return None
+        found = INVISIBLE.search(value)
+        if found:
+            self.error(node, key_path, invisible_message(found.group()))
             return None
         return value
 

@@ -191,7 +191,8 @@ def _check_parity(source: Document, target: Document, lang: str, source_lang: st
                        "numbers, durations and doses must match in every language")
     target_keys = {k for k, _ in text_leaves(target.data)}
     for key_path in source_texts:
-        if key_path[0] != "translation" and key_path not in target_keys:
+        if key_path[0] != "translation" and key_path not in target_keys \
+                and not target.is_refused(key_path):
             parent = key_path[:-1]
             errors.add(target.path, *target.position(parent), format_key(key_path),
                        f"missing; the {source_lang} text has it")

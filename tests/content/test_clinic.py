@@ -85,7 +85,10 @@ def test_without_a_profile_the_footer_is_neutral(tiny_project: Path):
      "choose a darker colour so headings stay readable"),
     ("name: A\naccent: red\n", {}, "clinic.yaml:2:1: accent: 'red' is not a colour; write it "
      "as #rrggbb, like #1d4e89"),
-    ("name: \"A\\u202eB\"\n", {}, "clinic.yaml:1:1: name: control characters, line breaks and "
+    ("name: \"A\\u202eB\"\n", {}, "clinic.yaml:1:7: name: the invisible character U+202E is not "
+     "allowed: a direction control can make a number or words print in the wrong order; delete "
+     "it (the text direction comes from the language)"),
+    ("name: \"A\\nB\"\n", {}, "clinic.yaml:1:1: name: control characters, line breaks and "
      "direction overrides are not allowed; write plain text on one line"),
     ("name: A\nlogo: https://evil.example/logo.png\n", {},
      "clinic.yaml:2:1: logo: logos are read from the project folder only, never from the "
