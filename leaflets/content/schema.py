@@ -237,6 +237,18 @@ class Locale(Model):
     tiers: dict[Tier, Text]
 
 
+# The interface strings that the templates and the code look up, so every locale needs them:
+# one text each, except the counted ones, which may also give plural forms.
+INTERFACE_STRINGS = (
+    "scan_online", "qr_alt", "checklist", "tick_any", "get_help", "sources", "last_reviewed",
+    "next_review", "version", "page_of", "disclaimer", "site_name", "skip_to_content",
+    "choose_language", "leaflets_in_language", "all_languages", "other_languages", "breadcrumbs",
+    "download_pdf", "pdf_size", "print_page", "published_by", "clinic_heading", "phone",
+    "website", "note_heading", "note_for",
+)
+COUNTED_STRINGS = ("hold_seconds", "repeat_times")
+
+
 # --- clinic profile (clinic.yaml) -----------------------------------------------------
 
 DEFAULT_ACCENT = "#1d4e89"  # headings and links, when no clinic sets its own

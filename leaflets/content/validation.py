@@ -7,13 +7,18 @@ import string
 from datetime import date
 from pathlib import Path
 
+import babel
+import babel.localedata
+
 from leaflets.content import markup, messages
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
 from leaflets.content.messages import validate_model
 from leaflets.content.paths import inside
 from leaflets.content.pictures import available_pictures
 from leaflets.content.project import Project
-from leaflets.content.schema import BUILT_IN_SECTIONS, ID_PATTERN, Locale, PluralText, Topic, TopicText
+from leaflets.content.schema import (BUILT_IN_SECTIONS, COUNTED_STRINGS, ID_PATTERN,
+                                     INTERFACE_STRINGS, TIERS, Locale, PluralText, Topic,
+                                     TopicText)
 from leaflets.content.tree import (LOCALES_DIR, TOPIC_FILE, Content, Module, source_hash,
                                    text_leaves, topic_folders)
 from leaflets.errors import ContentErrors, ErrorList
@@ -44,13 +49,15 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
     for lang, locale in locales.items():
         document = documents[lang]
         _check_placeholders(locale, document, errors)
+        _check_interface(locale, document, errors)
         for audience in project.config.audiences:
             if audience not in locale.audiences:
                 errors.add(document.path, *document.position(("audiences",)), "audiences",
                            f"no name for the audience {audience!r}; add `{audience}: ...` "
                            "under audiences")
         if source and lang != project.config.source_language:
-            for key in sorted(set(source.strings) - set(locale.strings)):
+            for key in sorted(set(source.strings) - set(locale.strings) - set(INTERFACE_STRINGS)
+                              - set(COUNTED_STRINGS)):
                 errors.add(document.path, *document.position(("strings",)), f"strings.{key}",
                            f"missing; the {project.config.source_language} interface has it: "
                            "translate it and add it")
@@ -58,6 +65,32 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
                 errors.add(document.path, *document.position(("strings", key)), f"strings.{key}",
                            f"not in the {project.config.source_language} interface; remove it")
     return locales
+
+
+def _check_interface(locale: Locale, document: Document, errors: ErrorList) -> None:
+    """Every string and tier heading that the templates look up is there, in the right form."""
+    for key in (*INTERFACE_STRINGS, *COUNTED_STRINGS):
+        if key not in locale.strings:
+            errors.add(document.path, *document.position(("strings",)), f"strings.{key}",
+                       f"missing; every leaflet or web page uses it: add `{key}: ...` under "
+                       "strings (see content/_locales/en.yaml of leaflets for the English)")
+        elif key in INTERFACE_STRINGS and isinstance(locale.strings[key], PluralText):
+            errors.add(document.path, *document.position(("strings", key)), f"strings.{key}",
+                       "this string is printed as one text, never counted; write `"
+                       f"{key}: text` instead of plural forms")
+    try:
+        babel.Locale.parse(locale.locale)
+    except (babel.UnknownLocaleError, ValueError):
+        close = messages.close_match(locale.locale, babel.localedata.locale_identifiers())
+        hint = f"did you mean {close!r}?" if close else "use one that Babel knows, like en_GB"
+        errors.add(document.path, *document.position(("locale",)), "locale",
+                   f"{locale.locale!r} is not a known locale, so dates and plural forms cannot "
+                   f"be written in it; {hint}")
+    for tier in TIERS:
+        if tier not in locale.tiers:
+            errors.add(document.path, *document.position(("tiers",)), f"tiers.{tier}",
+                       f"missing; the red flags of this tier need a heading: add `{tier}: ...` "
+                       "under tiers")
 
 
 def _placeholder_problem(text: str) -> str | None:

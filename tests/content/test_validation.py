@@ -95,7 +95,7 @@ def test_javascript_links_are_refused(tiny_project: Path):
     replace(tiny_project / "content/cramp/en.yaml", "It goes away.",
             "[Click](javascript:alert(1)) <script>x</script>")
     found = "\n".join(errors_of(tiny_project))
-    assert "the link 'javascript:alert(1' is not allowed" in found
+    assert "the link 'javascript:alert(1)' is not allowed" in found
 
 
 @pytest.mark.parametrize("text, message", [
@@ -147,3 +147,19 @@ def test_stale_and_missing_translations(tiny_project: Path):
     assert "red_flags: the text for 'swollen' is missing" in errors
     assert (f"nl.yaml:1:15: translation.source_hash: stale translation: the en text changed since "
             f"this was reviewed on 2026-01-01; update it, then set source_hash to {current}") in warnings
+
+
+def test_check_knows_every_interface_string_the_templates_look_up():
+    """INTERFACE_STRINGS is what `check` demands of each locale: it must cover every lookup."""
+    import re
+
+    from leaflets.content.schema import BUILT_IN_SECTIONS, COUNTED_STRINGS, INTERFACE_STRINGS
+
+    sources = [*(REPO / "templates").rglob("*.*"), *(REPO / "leaflets").rglob("*.py")]
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    plain = set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']""", text))
+    counted = set(re.findall(r"""\bt\.plural\(\s*["']([a-z_]+)["']""", text))
+    built_in = {section.replace("-", "_") for section in BUILT_IN_SECTIONS} - {"diagram"}
+    assert plain and counted
+    assert plain | built_in <= set(INTERFACE_STRINGS)
+    assert counted <= set(COUNTED_STRINGS)
