@@ -14,7 +14,7 @@ from leaflets.content import markup, messages
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
 from leaflets.content.messages import validate_model
 from leaflets.content.paths import inside
-from leaflets.content.pictures import available_pictures
+from leaflets.content.pictures import available_pictures, picture_path, picture_problem
 from leaflets.content.project import Project
 from leaflets.content.schema import (BUILT_IN_SECTIONS, COUNTED_STRINGS, ID_PATTERN,
                                      INTERFACE_STRINGS, TIERS, Locale, PluralText, Topic,
@@ -154,6 +154,10 @@ def _check_topic(folder: Path, topic: Topic, document: Document, project: Projec
                 "picture", step.picture, pictures,
                 f"choose one from templates/pictures/, or add templates/pictures/{step.picture}.svg "
                 "to the project"))
+            continue
+        problem = picture_problem(picture_path(tuple(project.template_dirs), step.picture))
+        if problem:
+            errors.errors.append(problem)
     for audience in topic.audiences:
         if audience not in project.config.audiences:
             add(("audiences", audience), _unknown(
