@@ -213,6 +213,9 @@ def check(ctx: click.Context, strict: bool) -> None:
     from leaflets.outputs import leaflet_keys
     from leaflets.content.clinic import load_clinic
 
+    from leaflets.reproducible import source_date_epoch
+
+    source_date_epoch()  # what build relies on, check checks: a malformed value is an error
     content = _content(ctx, strict=strict)
     load_clinic(content.project)  # the profile named in leaflets.yaml, if any
     results = readability.measure_all(content)

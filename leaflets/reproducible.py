@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timezone
 from leaflets.errors import BuildError
 
 ENV = "SOURCE_DATE_EPOCH"
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last moment a date can hold
 
 
 def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
@@ -17,9 +18,11 @@ def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
     value = environ.get(ENV, "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise BuildError(f"{ENV}={value!r} is not a whole number of seconds since 1970-01-01; "
-                         f"fix it (for example {ENV}=$(git log -1 --format=%ct)) or unset it")
+    # isdigit() alone accepts "²" and other digits that int() refuses.
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > MAX_EPOCH:
+        raise BuildError(f"{ENV}={value[:40]!r} is not a whole number of seconds between "
+                         "1970-01-01 and 9999-12-31; fix it (for example "
+                         f"{ENV}=$(git log -1 --format=%ct)) or unset it")
     return int(value)
 
 

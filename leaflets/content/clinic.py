@@ -11,7 +11,7 @@ from pathlib import Path
 from leaflets.content.project import Project
 from leaflets.errors import ContentErrors, ErrorList
 from leaflets.content.loading import Document, load_file
-from leaflets.content.paths import Place, place
+from leaflets.content.paths import Place, place, where_it_leads
 from leaflets.content.messages import validate_model
 from leaflets.content.schema import DEFAULT_ACCENT, ClinicProfile
 from leaflets.content.svg import ImageProblem, svg_problem
@@ -86,14 +86,14 @@ def _load_logo(value: str, profile: Path, project: Project) -> tuple[Logo | None
     if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) or value.startswith("//"):
         return None, ("logos are read from the project folder only, never from the network; "
                       "copy the file into the project and give its path")
-    path = (profile.parent / value).resolve()
     where = place(profile.parent / value, project.root)
     if Path(value).is_absolute() or where is not Place.INSIDE:
-        if where is Place.LINKED_OUT:
-            return None, (f"{value!r} links outside the project ({path}); copy the logo "
-                          "itself into the project")
+        if where in (Place.LINKED_OUT, Place.LOOP):
+            return None, f"{value!r} " + where_it_leads(
+                profile.parent / value, "copy the logo itself into the project")
         return None, (f"{value!r} is outside the project folder; copy the logo into the project "
                       "and give its path relative to this file")
+    path = (profile.parent / value).resolve()
     media_type = LOGO_TYPES.get(path.suffix.lower())
     if media_type is None:
         return None, f"{value!r} is not an SVG or PNG file; save the logo as .svg or .png"

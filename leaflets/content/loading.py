@@ -23,7 +23,7 @@ except ImportError:  # PyYAML built without libyaml
     CParser = None
 
 from leaflets.content.characters import INVISIBLE, UNPRINTABLE, invisible_message
-from leaflets.content.paths import Place, place
+from leaflets.content.paths import Place, place, where_it_leads
 from leaflets.errors import ErrorList
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -169,8 +169,15 @@ class _Refused(yaml.MarkedYAMLError):
     """Valid YAML that leaflets does not accept."""
 
 
+# Content nests about six levels deep; composing is recursive, so 50,000 `[` would otherwise
+# end in a RecursionError.
+MAX_DEPTH = 50
+
+
 class _NoAliases:
-    """Refuses anchors and aliases while composing, so alias bombs never expand."""
+    """Refuses anchors and aliases while composing, so alias bombs never expand; and deep nests."""
+
+    depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         event = self.peek_event()  # type: ignore[attr-defined]
@@ -178,7 +185,15 @@ class _NoAliases:
             kind = "aliases (*name)" if isinstance(event, yaml.AliasEvent) else "anchors (&name)"
             raise _Refused(None, None, f"{kind} are not allowed; repeat the text instead (put "
                            "text that starts with * or & in quotes)", event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[misc]
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(None, None, f"lists and mappings are nested more than {MAX_DEPTH} "
+                           "deep here; close the brackets, or put text that starts with [ or { "
+                           "in quotes", event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self.depth -= 1
 
 
 class _NoAliasComposer(_NoAliases, _StrictLoader):
@@ -336,9 +351,10 @@ def load_file(path: Path, errors: ErrorList, root: Path | None = None) -> Docume
     """Read and parse one YAML file, refusing large files and links out of `root`."""
     where = place(path, root) if root is not None else Place.INSIDE
     if where is not Place.INSIDE:
-        where = f"links outside the project ({path.resolve()})" if where is Place.LINKED_OUT \
-            else "is outside the project"
-        errors.add(path, 1, 1, "", f"the file {where}; copy it into the project instead")
+        fix = "copy it into the project instead"
+        where = f"is outside the project; {fix}" if where is Place.OUTSIDE \
+            else where_it_leads(path, fix)
+        errors.add(path, 1, 1, "", f"the file {where}")
         return None
     try:
         size = path.stat().st_size

@@ -170,6 +170,8 @@ def explain(model: type[BaseModel], error: Any) -> str:
         return f"must be at least {context.get('ge', context.get('gt'))}, found {value}"
     if kind in ("less_than_equal", "less_than"):
         return f"must be at most {context.get('le', context.get('lt'))}, found {value}"
+    if kind == "finite_number":
+        return f"expected an ordinary number, found {value}; write a number such as 60"
     if kind == "value_error":
         return str(context.get("error", error["msg"]))
     typed = _type_message(kind, value)

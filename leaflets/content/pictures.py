@@ -16,6 +16,7 @@ def available_pictures(template_dirs: list[Path]) -> frozenset[str]:
     """Ids of every picture a module may use, from all template folders."""
     return frozenset(
         path.stem for folder in template_dirs for path in (folder / PICTURES_DIR).glob("*.svg")
+        if path.is_file()  # not a folder, nor a loop of links (check reports those)
     )
 
 

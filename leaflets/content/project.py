@@ -9,7 +9,7 @@ from pathlib import Path
 from leaflets.errors import ContentErrors, ErrorList
 from leaflets.content.loading import Document, load_file
 from leaflets.content.messages import validate_model
-from leaflets.content.paths import inside
+from leaflets.content.paths import inside, resolved, where_it_leads
 from leaflets.content.schema import ProjectConfig
 
 CONFIG_NAME = "leaflets.yaml"
@@ -50,10 +50,16 @@ def _check_folders(root: Path, config: ProjectConfig, document: Document,
         if Path(value).is_absolute() or ".." in Path(value).parts:
             errors.add(path, *document.position((key,)), key,
                        f"{value!r} is outside the project; name a folder inside it, like {key}")
+        elif any(part.startswith(".") for part in Path(value).parts):
+            errors.add(path, *document.position((key,)), key,
+                       f"{value!r} is a hidden folder, where tools keep their own files (.git, "
+                       f".venv); name a plain folder, like {key}")
         elif not inside(root / value, root):
             errors.add(path, *document.position((key,)), key,
-                       f"the folder {value!r} links outside the project "
-                       f"({(root / value).resolve()}); use a real folder inside the project")
+                       f"the folder {value!r} "
+                       + where_it_leads(root / value, "use a real folder inside the project"))
+    if resolved(root / config.output) is None:
+        return
     output = (root / config.output).resolve()
     for name in (config.content, "templates"):
         other = (root / name).resolve()
@@ -65,19 +71,27 @@ def _check_folders(root: Path, config: ProjectConfig, document: Document,
     errors.extend(links_out_of(root, root / "templates"))
 
 
+def _check_languages(config: ProjectConfig, document: Document, errors: ErrorList) -> None:
+    """A language listed twice would make every module look incomplete, and build nothing."""
+    for index, lang in enumerate(config.languages):
+        if lang in config.languages[:index]:
+            errors.add(document.path, *document.position(("languages", index)),
+                       f"languages[{index}]", f"{lang!r} is listed twice; list each language once")
+
+
 def links_out_of(root: Path, folder: Path) -> ErrorList:
     """Every symbolic link under `folder` that leads outside the project."""
     found = ErrorList()
     if folder.is_symlink() and not inside(folder, root):
-        found.add(folder, 1, 1, "", f"the folder links outside the project "
-                  f"({folder.resolve()}); copy it into the project instead")
+        found.add(folder, 1, 1, "", "the folder " + where_it_leads(
+            folder, "copy it into the project instead"))
         return found
     for parent, folders, files in os.walk(folder):
         for name in sorted(folders + files):
             entry = Path(parent) / name
             if entry.is_symlink() and not inside(entry, root):
-                found.add(entry, 1, 1, "", f"links outside the project ({entry.resolve()}); "
-                          "copy the file into the project instead")
+                found.add(entry, 1, 1, "", where_it_leads(
+                    entry, "copy the file into the project instead"))
     return found
 
 
@@ -96,6 +110,7 @@ def load_project(root: Path) -> Project:
                    f"{config.source_language!r} is not one of the languages "
                    f"{', '.join(config.languages)}; add it to languages or choose one of them")
     if config:
+        _check_languages(config, document, errors)
         _check_folders(root, config, document, errors)
     if errors or config is None:
         raise ContentErrors(errors.errors)

@@ -45,6 +45,19 @@ def _web_url(value: str) -> str:
     return value
 
 
+# Every QR code holds base_url plus /<lang>/<topic>/<audience>/, and must still scan from a
+# 50 dpi copy: the longer the address, the smaller each module of the code.
+MAX_BASE_URL = 100
+
+
+def _base_url(value: str) -> str:
+    if len(value) > MAX_BASE_URL:
+        raise ValueError(f"the address has {len(value)} characters, over the limit of "
+                         f"{MAX_BASE_URL}: every QR code holds it, and a long one no longer "
+                         "scans from paper; use a shorter address")
+    return value
+
+
 IsoDate = Annotated[str, AfterValidator(_iso_date)]
 WebUrl = Annotated[str, AfterValidator(_web_url)]
 
@@ -65,7 +78,7 @@ class AudienceSpec(Model):
 class ProjectConfig(Model):
     content: str = "content"
     output: str = "output"
-    base_url: WebUrl
+    base_url: Annotated[WebUrl, AfterValidator(_base_url)]
     languages: list[LangId] = Field(min_length=1)
     source_language: LangId = "en"
     audiences: dict[Id, AudienceSpec] = Field(min_length=1)
@@ -223,8 +236,9 @@ class Readability(Model):
     """The plain-language measure that suits the language, and its target."""
 
     formula: Literal["flesch-kincaid-grade", "flesch-douma", "flesch-oborneva", "lix"]
-    target: float
-    max_words_per_sentence: float | None = None
+    # Finite and in range: `.inf` or `.nan` would turn the plain-language check off.
+    target: float = Field(ge=0, le=100, allow_inf_nan=False)
+    max_words_per_sentence: float | None = Field(default=None, ge=1, le=100, allow_inf_nan=False)
 
 
 class Locale(Model):

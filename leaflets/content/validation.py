@@ -13,7 +13,7 @@ import babel.localedata
 from leaflets.content import markup, messages
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
 from leaflets.content.messages import validate_model
-from leaflets.content.paths import inside
+from leaflets.content.paths import inside, where_it_leads
 from leaflets.content.pictures import available_pictures, picture_path, picture_problem
 from leaflets.content.project import Project
 from leaflets.content.schema import (BUILT_IN_SECTIONS, COUNTED_STRINGS, ID_PATTERN,
@@ -315,8 +315,8 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
 def _load_folder(folder: Path, project: Project, pictures: frozenset[str], today: date,
                  strict: bool, errors: ErrorList) -> Module | None:
     if folder.is_symlink() and not inside(folder, project.root):
-        errors.add(folder, 1, 1, "", f"the module folder links outside the project "
-                   f"({folder.resolve()}); copy it into the project instead")
+        errors.add(folder, 1, 1, "", "the module folder " + where_it_leads(
+            folder, "copy it into the project instead"))
         return None
     if not re.match(ID_PATTERN, folder.name):
         errors.add(folder, 1, 1, "", f"{folder.name!r} is not a valid topic id; rename the "
