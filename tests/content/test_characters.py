@@ -55,6 +55,10 @@ def test_an_invisible_character_in_any_text_is_a_located_error(data: st.DataObje
         shutil.rmtree(root)
     found = [(Path(e.path).relative_to(root).as_posix(), e.key, e.message)
              for e in refused.value.errors]
-    assert any(path == FILES[index] and key == format_key(key_path)
-               and f"the invisible character U+{ord(character):04X} is not allowed" in message
-               for path, key, message in found), found
+    code = f"U+{ord(character):04X}"
+    # A separator that the YAML writer leaves raw is refused where the line breaks, before
+    # keys are known; written as an escape, it is refused in its key like the others.
+    assert any(path == FILES[index] and (
+        key == format_key(key_path) and f"the invisible character {code} is not allowed" in message
+        or key == "" and f"the character {code} is an unusual line break" in message)
+        for path, key, message in found), found
