@@ -343,13 +343,37 @@ CHECKS: dict[str, Check] = {
 }
 
 
+READABLE = "readable"  # not a check of the structure: a file that fails it fails them all
+
+
+def _damage(path: Path) -> str | None:
+    """Why the file is no whole PDF: pikepdf repairs a cut-off file quietly and reads on."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(8)
+            file.seek(max(0, os.fstat(file.fileno()).st_size - 1024))
+            tail = file.read()
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if not head.startswith(b"%PDF-"):
+        return "is not a PDF (it does not start with %PDF-); build it again"
+    if b"%%EOF" not in tail:
+        return ("is cut short: it does not end with %%EOF (an interrupted build or copy); "
+                "build it again")
+    return None
+
+
 def verify_pdf(path: Path, expected: Expected | None = None) -> PdfReport:
-    """Run every check on one PDF; a file that cannot be read fails them all."""
+    """Run every check on one PDF; a file that is not a whole PDF fails them all."""
     report = PdfReport(path)
+    damage = _damage(path)
+    if damage:
+        report.missing.append((READABLE, damage))
+        return report
     try:
         pdf = pikepdf.open(path)
     except (OSError, pikepdf.PdfError) as exc:
-        report.missing.append(("readable", f"cannot be read as a PDF: {exc}"))
+        report.missing.append((READABLE, f"cannot be read as a PDF: {exc}"))
         return report
     with pdf:
         for name, check in CHECKS.items():
@@ -398,7 +422,8 @@ def targets(content: Content, keys: Iterable[LeafletKey], paths: Iterable[Path] 
     known = expected_pdfs(content, keys)
     paths = list(paths)
     if paths:
-        return [(path, known.get(path.resolve(), (None, False))[0]) for path in paths], []
+        paths = [path.resolve() for path in paths]  # a relative path is from the current folder
+        return [(path, known.get(path, (None, False))[0]) for path in paths], []
     found = [(path, expected) for path, (expected, _) in known.items() if path.is_file()]
     not_built = [path for path, (_, default) in known.items() if default and not path.is_file()]
     return found, not_built
@@ -408,7 +433,11 @@ def report_lines(root: Path, reports: list[PdfReport], not_built: list[Path]) ->
     """Each missing item per file, then how many files pass each check."""
 
     def shown(path: Path) -> str:
-        return str(path.relative_to(root)) if path.resolve().is_relative_to(root) else str(path)
+        path = path.resolve()
+        return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+    def fails(report: PdfReport, name: str) -> bool:
+        return any(check in (name, READABLE) for check, _ in report.missing)
 
     for path in not_built:
         yield f"{shown(path)}: missing: not built; run leaflets build"
@@ -418,8 +447,8 @@ def report_lines(root: Path, reports: list[PdfReport], not_built: list[Path]) ->
         yield from (f"{shown(report.path)}: {check}: {problem}"
                     for check, problem in report.missing)
     yield f"\n{'check':<20} PDFs passing"
-    for name in CHECKS:
-        failing = sum(1 for report in reports if any(c == name for c, _ in report.missing))
+    for name in (READABLE, *CHECKS):
+        failing = sum(1 for report in reports if fails(report, name))
         yield f"{name:<20} {len(reports) - failing}/{len(reports)}"
     passing = sum(1 for report in reports if not report.missing)
     yield (f"{len(reports)} PDF(s) checked, {passing} pass every check"

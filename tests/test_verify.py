@@ -124,3 +124,25 @@ def test_wrong_values_are_named(bundled_all: Path, tmp_path: Path):
     assert result.exit_code == 1
     assert f"lang: /Lang is 'xx-XX', expected '{lang}'" in result.stdout
     assert "author: the author is 'Somebody else', expected the publisher" in result.stdout
+
+
+def test_a_relative_path_a_non_pdf_and_a_cut_off_pdf(tiny_project: Path, monkeypatch):
+    """A relative path is read from the current folder; a file that is no whole PDF fails
+    every check rather than passing the ones it cannot be asked (it once showed "1/1")."""
+    assert run("--project", tiny_project, "build", "-q").exit_code == 0
+    built = tiny_project / "output/en/cramp/patient/cramp-patient-en.pdf"
+    data = built.read_bytes()
+    (tiny_project / "notes.pdf").write_text("not a PDF at all\n")
+    (tiny_project / "cut.pdf").write_bytes(data[:len(data) * 2 // 3])
+    monkeypatch.chdir(tiny_project)
+    result = run("verify", "output/en/cramp/patient/cramp-patient-en.pdf")
+    assert result.exit_code == 0, result.stdout
+    assert f"all {len(CHECKS)} structure checks pass" in result.stdout
+    result = run("verify", "notes.pdf", "cut.pdf", "output/en/cramp/patient/cramp-patient-en.pdf")
+    assert result.exit_code == 1
+    assert "notes.pdf: readable: is not a PDF (it does not start with %PDF-)" in result.stdout
+    assert "cut.pdf: readable: is cut short: it does not end with %%EOF" in result.stdout
+    for name in ("readable", *CHECKS):
+        assert f"{name:<20} 1/3" in result.stdout, name
+    assert "3 PDF(s) checked, 1 pass every check" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
