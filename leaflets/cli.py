@@ -28,8 +28,12 @@ def _project(ctx: click.Context):
 
 def _content(ctx: click.Context, strict: bool = False, keep_going: bool = False):
     from leaflets.content.validation import load_content
+    from leaflets.render.html import template_errors
 
     content = load_content(_project(ctx), strict=strict, keep_going=keep_going)
+    broken = template_errors(tuple(content.project.template_dirs))
+    if broken:  # every leaflet uses the templates: --keep-going cannot build around them
+        raise ContentErrors(broken, list(content.warnings))
     _print_warnings(content.warnings)
     if content.errors:
         _print_errors(content.errors, "the other modules are built (--keep-going).")

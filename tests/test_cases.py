@@ -136,7 +136,8 @@ def test_the_corpus_covers_every_class_of_bad_input():
     assert {"yaml", "duplicate-key", "wrong-type", "unknown-key", "missing-text",
             "missing-language", "undefined-reference", "unknown-picture",
             "checklist-red-flag", "empty-module", "not-utf8", "too-large", "alias-bomb",
-            "tag", "traversal", "link-outside"} <= names
+            "tag", "traversal", "link-outside", "refused-link", "invisible-character",
+            "check-as-build", "picture", "settings", "logo"} <= names
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda path: path.stem)

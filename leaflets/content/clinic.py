@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
 
 from leaflets.content.project import Project
 from leaflets.errors import ContentErrors, ErrorList
@@ -78,6 +81,12 @@ def _png_problem(data: bytes) -> ImageProblem | None:
         return ImageProblem(1, 1, f"the PNG is {width} × {height} pixels; a logo may be at most "
                           f"{MAX_LOGO_PIXELS} × {MAX_LOGO_PIXELS}: save it smaller (600 pixels "
                           "wide is plenty for print)")
+    try:  # small enough now to decode: WeasyPrint would leave out a broken one silently
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
+        reason = "damaged data" if isinstance(exc, UnidentifiedImageError) else str(exc)
+        return ImageProblem(1, 1, f"the PNG cannot be decoded ({reason}); save it again as PNG")
     return None
 
 

@@ -10,8 +10,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from leaflets.assemble.leaflet import Leaflet
+from leaflets.content.pictures import PICTURES_DIR
 from leaflets.content.project import ASSETS
 from leaflets.content.schema import DEFAULT_ACCENT
+from leaflets.errors import ContentError
 from leaflets.reproducible import w3c_datetime
 
 
@@ -56,6 +58,26 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.globals["assets_url"] = ASSETS.as_uri()
     env.globals["default_accent"] = DEFAULT_ACCENT
     return env
+
+
+def template_errors(template_dirs: tuple[Path, ...]) -> list[ContentError]:
+    """Every template that does not compile, located: `check` finds what `build` would hit."""
+    env = environment(template_dirs)
+    found: list[ContentError] = []
+    for name in env.list_templates():
+        if name.startswith(f"{PICTURES_DIR}/"):
+            continue  # drawings, held to the SVG rule
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            found.append(ContentError(exc.filename or name, exc.lineno or 1, 1, "",
+                                      f"the template does not compile: {exc.message}; check "
+                                      "the {% %} and {{ }} on this line"))
+        except (jinja2.TemplateError, UnicodeDecodeError, OSError) as exc:
+            where = next((d / name for d in template_dirs if (d / name).exists()), Path(name))
+            found.append(ContentError(str(where), 1, 1, "", f"the template cannot be read "
+                                      f"({type(exc).__name__}); save it again as UTF-8 text"))
+    return found
 
 
 def render_print_html(template_dirs: tuple[Path, ...], leaflet: Leaflet) -> str:

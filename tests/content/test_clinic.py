@@ -144,3 +144,21 @@ def test_contrast_ratio_matches_wcag():
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
     assert contrast_ratio("#1d4e89", "#ffffff") == pytest.approx(8.39, abs=0.01)
     assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
+
+
+@pytest.mark.parametrize("data, message", [
+    (png_bytes()[:60], "the PNG cannot be decoded (image file is truncated)"),
+    (png_bytes()[:33] + bytes(200), "the PNG cannot be decoded"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(8), "the PNG has no image header"),
+])
+def test_a_png_logo_that_cannot_be_decoded_is_refused(tiny_project: Path, data: bytes,
+                                                      message: str):
+    """WeasyPrint leaves out a logo it cannot decode without a word: check decodes it first."""
+    write(tiny_project, {"clinic.yaml": "name: A\nlogo: logo.png\n"})
+    with (tiny_project / "leaflets.yaml").open("a") as config:
+        config.write("clinic: clinic.yaml\n")
+    (tiny_project / "logo.png").write_bytes(data)
+    result = run("--project", tiny_project, "check")
+    assert result.exit_code == 1
+    assert f"clinic.yaml:2:1: logo: 'logo.png': {message}" in result.stderr
+    assert "Traceback" not in result.stderr
