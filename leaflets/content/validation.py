@@ -156,8 +156,8 @@ def _check_topic(folder: Path, topic: Topic, document: Document, project: Projec
                 "to the project"))
             continue
         problem = picture_problem(picture_path(tuple(project.template_dirs), step.picture))
-        if problem:
-            errors.errors.append(problem)
+        if problem:  # located in the picture's own file
+            errors.add(problem.path, problem.line, problem.column, problem.key, problem.message)
     for audience in topic.audiences:
         if audience not in project.config.audiences:
             add(("audiences", audience), _unknown(
