@@ -62,7 +62,9 @@ def _check_folders(root: Path, config: ProjectConfig, document: Document,
         return
     output = (root / config.output).resolve()
     for name in (config.content, "templates"):
-        other = (root / name).resolve()
+        other = resolved(root / name)
+        if other is None:
+            continue  # a loop of links: reported above, or by links_out_of
         if output == root.resolve() or output.is_relative_to(other) or other.is_relative_to(output):
             errors.add(path, *document.position(("output",)), "output",
                        f"{config.output!r} would mix build output with the project's own files; "
