@@ -50,6 +50,9 @@ def _check_folders(root: Path, config: ProjectConfig, document: Document,
         if Path(value).is_absolute() or ".." in Path(value).parts:
             errors.add(path, *document.position((key,)), key,
                        f"{value!r} is outside the project; name a folder inside it, like {key}")
+        elif (root / value).exists() and not (root / value).is_dir():
+            errors.add(path, *document.position((key,)), key,
+                       f"{value!r} is a file, not a folder; name a folder, like {key}")
         elif any(part.startswith(".") for part in Path(value).parts):
             errors.add(path, *document.position((key,)), key,
                        f"{value!r} is a hidden folder, where tools keep their own files (.git, "
@@ -58,14 +61,11 @@ def _check_folders(root: Path, config: ProjectConfig, document: Document,
             errors.add(path, *document.position((key,)), key,
                        f"the folder {value!r} "
                        + where_it_leads(root / value, "use a real folder inside the project"))
-    if resolved(root / config.output) is None:
-        return
-    output = (root / config.output).resolve()
-    for name in (config.content, "templates"):
+    output = resolved(root / config.output)  # None for a loop of links, reported above
+    for name in (config.content, "templates") if output and not output.is_file() else ():
         other = resolved(root / name)
-        if other is None:
-            continue  # a loop of links: reported above, or by links_out_of
-        if output == root.resolve() or output.is_relative_to(other) or other.is_relative_to(output):
+        if other is not None and (output == root.resolve() or output.is_relative_to(other)
+                                  or other.is_relative_to(output)):
             errors.add(path, *document.position(("output",)), "output",
                        f"{config.output!r} would mix build output with the project's own files; "
                        "name a folder of its own, like output")
