@@ -185,7 +185,10 @@ def _keep(path: Path, backup: Path) -> None:
 def _undo(change: Change) -> None:
     """Put the previous file back; safe to repeat, and at any point of `_apply`."""
     if change.backup is not None and change.backup.exists():
-        os.replace(change.backup, change.target)
+        if change.target.exists() and os.path.samefile(change.backup, change.target):
+            change.backup.unlink()  # not replaced yet (and renaming a link onto itself is a no-op)
+        else:
+            os.replace(change.backup, change.target)
     elif change.backup is None and change.staged is not None and not change.staged.exists():
         change.target.unlink(missing_ok=True)  # a new file, already renamed into place
     if change.staged is not None:
