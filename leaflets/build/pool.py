@@ -18,6 +18,7 @@ from typing import Iterator, Sequence
 
 from leaflets.errors import BuildError
 from leaflets.build.jobs import OutputJob
+from leaflets.build.write import advise
 
 _JOBS: Sequence[OutputJob] = ()
 
@@ -54,6 +55,8 @@ def render_one(job: OutputJob, **given: object) -> Rendered:
         return Rendered(job, job.render(**given))
     except BuildError as exc:
         return Rendered(job, error=str(exc))
+    except OSError as exc:  # the renderer's own files: fonts it unpacks, caches
+        return Rendered(job, error=f"{job.output}: could not be rendered: {advise(exc)}")
 
 
 def _render_index(index: int) -> tuple[int, bytes, str | None]:

@@ -37,24 +37,28 @@ ADVICE = {
     errno.EPERM: "make the output folder writable, or set `output:` to a folder you may "
                  "write to",
     errno.EROFS: "the disk is read-only; set `output:` to a folder on a writable disk",
-    errno.ENOSPC: "the disk is full; free some space, then build again",
-    errno.EDQUOT: "the disk quota is used up; free some space, then build again",
+    errno.ENOSPC: "the disk is full; free some space",
+    errno.EDQUOT: "the disk quota is used up; free some space",
     errno.EFBIG: "the file is larger than this process may write (see `ulimit -f`); "
-                 "raise the limit, then build again",
+                 "raise the limit",
     errno.EISDIR: "a folder is in the way of this file; remove or rename the folder",
     errno.ENOTDIR: "a file is in the way of a folder here; remove or rename the file",
     errno.EEXIST: "a file is in the way of a folder here; remove or rename the file",
 }
 
 
+def advise(exc: OSError) -> str:
+    """The reason a file operation failed, and what to do about it."""
+    advice = ADVICE.get(exc.errno or 0, "fix the cause")
+    return f"{exc.strerror or exc}; {advice}, then build again"
+
+
 class WriteError(LeafletsError):
     """Writing the build's files failed; the output folder was left as it was."""
 
     def __init__(self, path: Path, exc: OSError):
-        advice = ADVICE.get(exc.errno or 0, "fix the cause, then build again")
-        reason = exc.strerror or str(exc)
-        super().__init__(f"{path}: cannot write: {reason}; {advice}. Nothing was written: "
-                         "the output folder is as it was before this build.")
+        super().__init__(f"{path}: cannot write: {advise(exc)}. Nothing was written: the "
+                         "output folder is as it was before this build.")
         self.path = path
 
 
@@ -118,6 +122,10 @@ class _Phase:
         for change in self.changes:
             self.at = change.target
             _apply(change)
+        # The renames reach the disk before the journal goes: a power cut cannot undo them.
+        for folder in sorted({change.target.parent for change in self.changes}):
+            self.at = folder
+            _sync_folder(folder)
 
     def _make_folder(self, folder: Path) -> None:
         missing = [parent for parent in (folder, *folder.parents) if not parent.exists()]
@@ -212,6 +220,15 @@ def _write_journal(journal: Path, changes: list[Change], created: list[Path]) ->
                             for c in changes]}
     staged = _stage(journal, json.dumps(document).encode())
     os.replace(staged, journal)
+    _sync_folder(journal.parent)  # the journal is on the disk before any rename
+
+
+def _sync_folder(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _read_journal(journal: Path) -> tuple[list[Change], list[Path]]:
