@@ -133,6 +133,34 @@ def test_a_failure_after_some_renames_puts_every_previous_file_back(tmp_path: Pa
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize("code, advice", [
+    (errno.EACCES, "make the output folder writable, or set `output:` to a folder you may "
+                   "write to, then build again"),
+    (errno.EROFS, "the disk is read-only; set `output:` to a folder on a writable disk, "
+                  "then build again"),
+    (errno.ENOSPC, "the disk is full; free some space, then build again"),
+], ids=["read-only folder", "read-only disk", "disk full"])
+def test_a_file_that_cannot_be_staged_stops_the_phase_with_what_to_do(tmp_path: Path,
+                                                                       monkeypatch, code, advice):
+    files = files_of(tmp_path / "output", 6)
+    before = snapshot(tmp_path)
+    real_mkstemp = write.tempfile.mkstemp
+    staged = []
+
+    def refused_at_the_third(*args, **kwargs):
+        staged.append(kwargs["prefix"])
+        if len(staged) == 3:
+            raise OSError(code, os.strerror(code))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(write.tempfile, "mkstemp", refused_at_the_third)
+    with pytest.raises(write.WriteError) as refused:
+        write.write_all(tmp_path / "output", files)
+    third = list(files)[2]
+    assert str(refused.value) == f"{third}: cannot write: {os.strerror(code)}; {advice}. {ERROR}"
+    assert snapshot(tmp_path) == before
+
+
 def test_a_signal_during_the_write_phase_waits_until_every_file_is_in_place(tmp_path: Path,
                                                                            monkeypatch):
     files = files_of(tmp_path / "output", 6)
@@ -247,6 +275,25 @@ def kill_in_the_write_phase(root: Path, rng: random.Random) -> bool:
         time.sleep(0 if at_the_journal else 0.0005)
     assert process.returncode == 0, process.stderr.read()
     return False
+
+
+def test_sigterm_in_the_write_phase_waits_until_the_whole_tree_is_new(tiny_project: Path):
+    """Signals wait for the whole write phase, not just the file being written."""
+    for n in range(5):
+        shutil.copytree(tiny_project / "content/cramp", tiny_project / f"content/cramp{n}")
+    assert run("--project", tiny_project, "build", "-q").exit_code == 0
+    output = tiny_project / "output"
+    new = snapshot(output)
+    for _ in range(3):
+        put(output, pages_edited(new))
+        process = build_process(tiny_project)
+        while process.poll() is None and not staging(output):
+            time.sleep(0.0005)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 128 + signal.SIGTERM, stderr
+        assert "interrupted" in stderr and "Traceback" not in stderr
+        assert snapshot(output) == new
 
 
 def test_kill_9_anywhere_in_the_write_phase_leaves_the_old_tree_or_the_new(tiny_project: Path):
