@@ -66,9 +66,9 @@ def _text(form: Mapping[str, str], field: str) -> str:
         raise FormError(field, f"use at most {MAX_LINES[field]} lines")
     longest = max(_WORD_BREAKS.split(value), key=len)
     if len(longest) > MAX_WORD:
-        raise FormError(field, f"“{longest[:20]}…” is {len(longest)} characters without a space, "
-                        f"too long to fit on a printed line; break it with spaces or hyphens "
-                        f"(at most {MAX_WORD} characters between them)")
+        raise FormError(field, f"“{longest[:20]}…” is {len(longest)} characters without a "
+                        "space, too long to fit on a printed line; break it with spaces or "
+                        f"hyphens (at most {MAX_WORD} characters between them)")
     return value
 
 
