@@ -31,7 +31,9 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Nothing leaves for other sites; the desk's own forms carry their true Origin (with
+    # no-referrer, a browser sends `Origin: null`, which any sandboxed page can send too).
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 log = logging.getLogger("leaflets.desk")
@@ -163,14 +165,19 @@ def host_name(host: str) -> str:
 def foreign_form() -> bool:
     """A POST that a page of another site (or a sandboxed, `null` one) made the browser send.
 
-    Browsers send Origin with every POST, and Sec-Fetch-Site too; tools like curl send
-    neither, and cannot be used for cross-site forgery.
+    Browsers send Origin with every POST, and most send Sec-Fetch-Site, which a page cannot
+    forge; `Origin: null` passes only with Sec-Fetch-Site: same-origin (a page of this desk
+    served before its referrer policy changed). Tools like curl send neither, and cannot be
+    used for cross-site forgery.
     """
     origin = request.headers.get("Origin")
+    site = request.headers.get("Sec-Fetch-Site")
     own = f"{request.scheme}://{request.headers.get('Host', '')}".lower()
-    if origin is not None and origin.lower() != own:
+    if site is not None and site != "same-origin":
         return True
-    return request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin"
+    if origin is None or origin.lower() == own:
+        return False
+    return not (origin == "null" and site == "same-origin")
 
 
 def check_request() -> Response | None:

@@ -46,11 +46,12 @@ def test_no_dot_file_is_served(tiny_project: Path):
 
 @pytest.mark.parametrize("headers", [
     {"Origin": "null"},
+    {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
     {"Origin": "https://evil.example"},
     {"Origin": "http://127.0.0.1:8001"},
     {"Origin": "http://127.0.0.1:8000", "Sec-Fetch-Site": "cross-site"},
     {"Sec-Fetch-Site": "same-site"},
-], ids=["null", "foreign", "other-port", "cross-site", "same-site"])
+], ids=["null", "null-cross-site", "foreign", "other-port", "cross-site", "same-site"])
 def test_a_form_from_another_page_is_refused(tiny_project: Path, headers: dict[str, str]):
     response = client_for(tiny_project).post("/desk/leaflet", data={**FORM, "topic": "nope"},
                                              headers={**HOST, **headers})
@@ -62,8 +63,9 @@ def test_a_form_from_another_page_is_refused(tiny_project: Path, headers: dict[s
     {"Origin": "http://127.0.0.1:8000", "Sec-Fetch-Site": "same-origin"},
     {"Host": "LOCALHOST:8000", "Origin": "http://localhost:8000", "Sec-Fetch-Site": "same-origin"},
     {"Host": "[::1]:8000", "Origin": "http://[::1]:8000"},
+    {"Origin": "null", "Sec-Fetch-Site": "same-origin"},  # a page served with no-referrer
     {},  # curl and other tools: no Origin, no Sec-Fetch-Site
-], ids=["own", "own-uppercase-host", "own-ipv6", "no-browser"])
+], ids=["own", "own-uppercase-host", "own-ipv6", "own-null", "no-browser"])
 def test_the_desks_own_form_is_accepted(tiny_project: Path, headers: dict[str, str]):
     response = client_for(tiny_project).post("/desk/leaflet", data={**FORM, "topic": "nope"},
                                              headers={**HOST, **headers})
