@@ -344,12 +344,15 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
     Open the address it prints and go to /desk/. Run `leaflets build` first to serve the
     online version too. Nothing typed at the desk is stored or logged.
     """
+    from leaflets.build.write import recover
     from leaflets.content.clinic import load_clinic
     from leaflets.desk.app import LOOPBACK, create_app, serve as run_server
 
     content = _content(ctx)
     clinic = load_clinic(content.project, clinic_path)
-    loopback = host in LOOPBACK
+    recover(content.project.output_dir)  # never serve what a killed build half wrote
+    host = host.removeprefix("[").removesuffix("]")  # --host [::1] means ::1
+    loopback = host.lower() in LOOPBACK
     app = create_app(content, clinic, timeout=timeout, loopback_only=loopback)
     if not loopback:
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can use "

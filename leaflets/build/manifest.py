@@ -17,7 +17,7 @@ from pathlib import Path
 
 from leaflets.build.fingerprint import bytes_digest
 from leaflets.build.jobs import OutputJob, Shard
-from leaflets.build.write import write_atomic
+from leaflets.build.write import write_all
 
 MANIFEST_STEM = ".leaflets-manifest"
 FORMAT = 1
@@ -88,10 +88,17 @@ class Manifest:
         return Record(job.fingerprint, self.on_disk(job.output) or "")
 
     def save(self, shard: Shard | None, built: dict[str, Record]) -> None:
-        """Record this build's outputs, keeping every other record that still holds.
+        """Record this build's outputs (see `changes`), on their own."""
+        files, removals = self.changes(shard, built)
+        write_all(self.output_dir, files, removals)
 
-        Call it after the outputs are written: an interrupted build leaves outputs without
-        records, which only means they are rebuilt.
+    def changes(self, shard: Shard | None,
+                built: dict[str, Record]) -> tuple[dict[Path, bytes], list[Path]]:
+        """The manifest files to write and to remove to record this build's outputs, keeping
+        every other record that still holds.
+
+        Write them with the outputs, in the same write phase, so the records always match
+        the files on disk.
         """
         self._on_disk.update({output: record.sha256 for output, record in built.items()})
         own = manifest_path(self.output_dir, shard)
@@ -101,14 +108,8 @@ class Manifest:
             kept.update({output: record for output, record in self.records.get(path, {}).items()
                          if self.on_disk(output) == record.sha256})
         kept.update(built)
-        self._write(own, kept)
-        if shard is None:
-            for path in sources[1:]:
-                path.unlink(missing_ok=True)
-
-    def _write(self, path: Path, records: dict[str, Record]) -> None:
-        text = manifest_text(records)
-        if not records and not path.exists():
-            return
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            write_atomic(path, text.encode())
+        text = manifest_text(kept)
+        unchanged = (not kept and not own.exists()) or (
+            own.is_file() and own.read_text(encoding="utf-8") == text)
+        files = {} if unchanged else {own: text.encode()}
+        return files, [path for path in sources[1:] if shard is None]

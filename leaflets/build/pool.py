@@ -12,14 +12,18 @@ import gc
 import multiprocessing
 import os
 import signal
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from leaflets.errors import BuildError
 from leaflets.build.jobs import OutputJob
+from leaflets.build.write import advise
 
 _JOBS: Sequence[OutputJob] = ()
+_STARTED: Sequence[int] = ()  # shared with the workers: 1 for each job a worker took up
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,13 @@ def render_one(job: OutputJob, **given: object) -> Rendered:
         return Rendered(job, job.render(**given))
     except BuildError as exc:
         return Rendered(job, error=str(exc))
+    except OSError as exc:  # the renderer's own files: fonts it unpacks, caches
+        return Rendered(job, error=f"{job.output}: could not be rendered: {advise(exc)}")
 
 
 def _render_index(index: int) -> tuple[int, bytes, str | None]:
     """In a worker: render one job, and send back only its index and outcome."""
+    _STARTED[index] = 1
     outcome = render_one(_JOBS[index])
     return index, outcome.data, outcome.error
 
@@ -87,25 +94,56 @@ def frozen_heap() -> Iterator[None]:
 def rendering(jobs: Sequence[OutputJob], workers: int) -> Iterator[Iterator[Rendered]]:
     """Start the workers, then give the results as they come (in no particular order).
 
-    Enter this before starting any thread (a live progress bar): forking a process
-    that runs threads can deadlock the workers.
+    A worker that dies (kill -9, out of memory) stops the build at once with a BuildError
+    naming what it was rendering. Enter this before starting any thread (a live progress
+    bar): forking a process that runs threads can deadlock the workers.
     """
     workers = min(workers, len(jobs))
+    preload(jobs)  # also without workers: a missing library stops the build before it starts
     if workers <= 1 or not can_fork():
         yield (render_one(job) for job in jobs)
         return
-    global _JOBS
-    preload(jobs)
-    _JOBS = jobs
+    global _JOBS, _STARTED
+    context = multiprocessing.get_context("fork")
+    _JOBS, _STARTED = jobs, context.RawArray("b", len(jobs))
     with frozen_heap():
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
+        # With fork, the executor starts every worker at the first submit, before its thread.
+        executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
         try:
-            yield (Rendered(jobs[index], data, error) for index, data, error
-                   in pool.imap_unordered(_render_index, range(len(jobs))))
-            pool.close()
+            futures = [executor.submit(_render_index, index) for index in range(len(jobs))]
+            yield _outcomes(jobs, futures)
         except BaseException:
-            pool.terminate()
+            _stop(executor)
             raise
         finally:
-            pool.join()
+            executor.shutdown(wait=True, cancel_futures=True)
             _JOBS = ()
+
+
+def _outcomes(jobs: Sequence[OutputJob], futures: list[Future]) -> Iterator[Rendered]:
+    for future in as_completed(futures):
+        try:
+            index, data, error = future.result()
+        except BrokenProcessPool:
+            raise BuildError(_dead_worker(jobs, futures)) from None
+        yield Rendered(jobs[index], data, error)
+
+
+def _dead_worker(jobs: Sequence[OutputJob], futures: list[Future]) -> str:
+    """Which outputs were being rendered when a worker died, and what to do."""
+    rendering = [job.output for index, (job, future) in enumerate(zip(jobs, futures))
+                 if _STARTED[index] and not (future.done() and future.exception() is None)]
+    shown = rendering[0] if len(rendering) == 1 else f"one of {', '.join(rendering)}"
+    return (f"a render worker stopped unexpectedly (killed, or out of memory) while rendering "
+            f"{shown}; nothing was written. Build again; if it happens again, build with "
+            "--jobs 1 to see the error")
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """End the workers now: a stopped build does not wait for renders it will not use."""
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((executor._processes or {}).values()):  # noqa: SLF001
+        process.terminate()

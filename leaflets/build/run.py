@@ -13,8 +13,9 @@ from leaflets.build.manifest import Manifest, Record
 from leaflets.build.plan import plan
 from leaflets.build.pool import Rendered, render_one, rendering
 from leaflets.build.progress import Progress, Silent
-from leaflets.build.write import write_atomic
+from leaflets.build.write import recover, write_all
 from leaflets.content.tree import Content
+from leaflets.errors import LeafletsError
 from leaflets.outputs import LeafletKey, RenderOptions
 from leaflets.reproducible import source_date_epoch
 
@@ -80,20 +81,15 @@ def _render_page(job: OutputJob, pdf_sizes: Mapping[str, int]) -> Rendered:
 
 def write_and_record(manifest: Manifest, current: Iterable[OutputJob],
                      rendered: list[tuple[OutputJob, bytes]], shard: Shard | None) -> list[Path]:
-    """Write every rendered output, then record all of this build's outputs.
-
-    Each write holds SIGINT and SIGTERM until its file is in place; the manifest comes last,
-    so an interrupted build only leaves outputs without records, which are rebuilt.
-    """
-    written = []
-    for job, data in rendered:
-        write_atomic(manifest.output_dir / job.output, data)
-        written.append(manifest.output_dir / job.output)
-    manifest.save(shard, {
+    """Write every rendered output and the manifest recording all of this build's outputs,
+    in one write phase: all of them, or (on a failure or a signal) none."""
+    files = {manifest.output_dir / job.output: data for job, data in rendered}
+    records, removals = manifest.changes(shard, {
         **{job.output: manifest.current_record(job) for job in current},
         **{job.output: Record(job.fingerprint, bytes_digest(data)) for job, data in rendered},
     })
-    return written
+    write_all(manifest.output_dir, {**files, **records}, removals)
+    return list(files)
 
 
 def _sizes_on_disk(manifest: Manifest, current: Iterable[OutputJob]) -> dict[str, int]:
@@ -107,7 +103,12 @@ def build(content: Content, keys: Iterable[LeafletKey], *, options: RenderOption
     """Render every stale output first; write only when all succeeded (or with keep_going)."""
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build once, up front
     jobs = shard_slice(plan(content, keys, options), settings.shard)
-    manifest = Manifest(content.project.output_dir)
+    output_dir = content.project.output_dir
+    if output_dir.exists() and not output_dir.is_dir():
+        raise LeafletsError(f"{output_dir}: the output folder is a file; set `output:` in "
+                            "leaflets.yaml to a folder, or move the file away")
+    recover(output_dir)  # a build killed while writing: back to the tree before it
+    manifest = Manifest(output_dir)
     current = set() if settings.force else {job for job in jobs if manifest.is_current(job)}
     stale = [job for job in jobs if job not in current]
     report = BuildReport(up_to_date=sorted(job.output for job in current))

@@ -12,8 +12,8 @@ import socket
 from pathlib import Path
 from typing import Mapping
 
-from flask import Flask, Response, redirect, request, send_from_directory
-from werkzeug.exceptions import HTTPException, NotFound
+from flask import Flask, Response, current_app, redirect, request, send_from_directory
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotFound
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from leaflets.assemble.leaflet import translator
@@ -25,12 +25,15 @@ from leaflets.paper import Paper
 from leaflets.render.html import environment
 
 MAX_BODY_BYTES = 16 * 1024
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")  # what --host may say
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")  # what a Host header may say then
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Nothing leaves for other sites; the desk's own forms carry their true Origin (with
+    # no-referrer, a browser sends `Origin: null`, which any sandboxed page can send too).
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 log = logging.getLogger("leaflets.desk")
@@ -123,6 +126,8 @@ class Desk:
         """A file of the built online version."""
         if path == "" or path.endswith("/"):
             path += "index.html"
+        if any(part.startswith(".") for part in path.split("/")):
+            raise NotFound()  # the build manifest, its journal, a killed build's leftovers
         try:
             return send_from_directory(self.output, path)
         except NotFound:
@@ -141,19 +146,46 @@ class Desk:
 
 HTTP_MESSAGES = {
     400: "The request could not be read. Go back to the print desk and try again.",
-    403: "This request is not allowed.",
+    403: "The print desk accepts forms from its own page only. Open /desk/ at this address "
+         "and send the form from there.",
     404: "There is no page at this address.",
     405: "This address does not accept that kind of request.",
     413: f"The form sent more than {MAX_BODY_BYTES // 1024} KB. Shorten the text and try again.",
 }
 
 
-def check_request() -> Response | None:
-    _ = request.host  # validated against TRUSTED_HOSTS when bound to loopback
+def host_name(host: str) -> str:
+    """The name in a Host header, without its port, in lower case ("[::1]:8000" → "[::1]")."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host.partition("]")[0] + "]"
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def foreign_form() -> bool:
+    """A POST that a page of another site (or a sandboxed, `null` one) made the browser send.
+
+    Browsers send Origin with every POST, and most send Sec-Fetch-Site, which a page cannot
+    forge; `Origin: null` passes only with Sec-Fetch-Site: same-origin (a page of this desk
+    served before its referrer policy changed). Tools like curl send neither, and cannot be
+    used for cross-site forgery.
+    """
     origin = request.headers.get("Origin")
-    if request.method == "POST" and origin not in (None, "null", request.host_url.rstrip("/")):
-        return Response("Forms are accepted from this desk's own page only.", 403,
-                        mimetype="text/plain")
+    site = request.headers.get("Sec-Fetch-Site")
+    own = f"{request.scheme}://{request.headers.get('Host', '')}".lower()
+    if site is not None and site != "same-origin":
+        return True
+    if origin is None or origin.lower() == own:
+        return False
+    return not (origin == "null" and site == "same-origin")
+
+
+def check_request() -> Response | None:
+    hosts = current_app.config["DESK_HOSTS"]
+    if hosts and host_name(request.headers.get("Host", "")) not in hosts:
+        raise BadRequest()  # a page on another site that rebinds its name to us (DNS rebinding)
+    if request.method == "POST" and foreign_form():
+        raise Forbidden("Forms are accepted from this desk's own page only.")
     return None
 
 
@@ -169,9 +201,8 @@ def create_app(content: Content, profile: Clinic | None, *, timeout: float = 30.
     app = DeskApp("leaflets.desk", static_folder=None)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES,
                       MAX_FORM_PARTS=len(FIELDS) + 10)
-    if loopback_only:
-        # Refuses pages on other sites that rebind their name to 127.0.0.1 (DNS rebinding).
-        app.config["TRUSTED_HOSTS"] = ["localhost", "127.0.0.1", "[::1]"]
+    # On loopback, only loopback names: refuses other sites rebinding their name to 127.0.0.1.
+    app.config["DESK_HOSTS"] = LOOPBACK_HOSTS if loopback_only else ()
     desk = Desk(content, profile, timeout)
 
     def unexpected(exc: Exception) -> Response:

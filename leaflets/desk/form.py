@@ -25,6 +25,10 @@ FIELDS = ("topic", "lang", "audience", "paper", "large_print", "clinic_name", "c
 LIMITS = {"clinic_name": 80, "clinic_phone": 30, "clinic_address": 200, "patient_name": 40,
           "note": 300}
 MAX_LINES = {"clinic_address": 4, "note": 6}
+# The longest run of wide letters (W) that fits a line of the note in large print on either
+# paper is between 42 (fits) and 50 (does not); a longer word stops the render.
+MAX_WORD = 40
+_WORD_BREAKS = re.compile(r"[\s\-‐]+")
 LABELS = {"topic": "Topic", "lang": "Language", "audience": "Audience", "paper": "Paper size",
           "large_print": "Large print", "clinic_name": "Clinic name", "clinic_phone": "Clinic phone",
           "clinic_address": "Clinic address", "patient_name": "Patient's first name",
@@ -60,6 +64,11 @@ def _text(form: Mapping[str, str], field: str) -> str:
         raise FormError(field, "it contains control characters or line breaks; type plain text")
     if field in MAX_LINES and value.count("\n") >= MAX_LINES[field]:
         raise FormError(field, f"use at most {MAX_LINES[field]} lines")
+    longest = max(_WORD_BREAKS.split(value), key=len)
+    if len(longest) > MAX_WORD:
+        raise FormError(field, f"“{longest[:20]}…” is {len(longest)} characters without a "
+                        "space, too long to fit on a printed line; break it with spaces or "
+                        f"hyphens (at most {MAX_WORD} characters between them)")
     return value
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import weasyprint
-from weasyprint.formatting_structure import boxes
+from leaflets.render.engine import weasyprint  # first: a missing Pango is one clear error
+from weasyprint.formatting_structure import boxes  # noqa: I001
 
 MIN_TEXT_PT = 9.0  # nothing smaller, anywhere, in normal print
 MIN_LARGE_PRINT_TEXT_PT = 12.0  # nor in large print (where body text is 16 pt)

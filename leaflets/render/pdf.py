@@ -9,8 +9,8 @@ from multiprocessing.util import Finalize
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
+from leaflets.render.engine import weasyprint  # first: a missing Pango is one clear error
+from weasyprint.text.fonts import FontConfiguration  # noqa: I001
 
 from leaflets.content.paths import inside
 from leaflets.errors import BuildError

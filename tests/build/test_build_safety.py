@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 
-from leaflets import output
+from leaflets.build import write as output
 from leaflets.build.interrupts import Interrupted, stop_signals_raise
 
 from conftest import REPO, run
@@ -137,11 +137,15 @@ def test_a_failed_write_removes_its_temporary_file(tmp_path: Path, monkeypatch):
     target = tmp_path / "leaflet.pdf"
     target.write_bytes(b"old")
 
+    real_replace = os.replace
+
     def disk_full(source, destination):
-        raise OSError(28, "No space left on device")
+        if str(destination).endswith("leaflet.pdf") and str(source).endswith(".tmp"):
+            raise OSError(28, "No space left on device")
+        real_replace(source, destination)
 
     monkeypatch.setattr(os, "replace", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(output.WriteError, match="leaflet.pdf: cannot write: No space left"):
         output.write_atomic(target, b"new")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["leaflet.pdf"]
     assert target.read_bytes() == b"old"

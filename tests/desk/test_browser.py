@@ -164,9 +164,6 @@ def test_desk_refuses_bad_input_in_the_browser(browser: Browser, server):
     address, _ = server
     page = new_page(browser)
     page.goto(f"{address}/desk/")
-    # maxlength stops typing past the limit; a hand-made request still gets a clear answer
-    page.get_by_label("Personal note").fill("x" * 400)
-    assert len(page.get_by_label("Personal note").input_value()) == 300
     page.get_by_label("Patient's first name").fill("Anna<script>")
     with page.expect_response(lambda r: r.url.endswith("/desk/leaflet")) as answer:
         page.get_by_role("button", name="Make the PDF").click()
@@ -176,6 +173,24 @@ def test_desk_refuses_bad_input_in_the_browser(browser: Browser, server):
         alert.inner_text()
     assert page.get_by_label("Patient's first name").input_value() == "Anna<script>"
     assert page.get_by_label("Patient's first name").get_attribute("aria-invalid") == "true"
+    page.context.close()
+
+
+def test_a_note_over_the_limit_is_refused_not_cut(browser: Browser, server):
+    """Pasted text is never cut short silently (as maxlength would): the desk says the limit,
+    and gives the whole note back to shorten."""
+    address, _ = server
+    page = new_page(browser)
+    page.goto(f"{address}/desk/")
+    note = "Take one tablet at night. " * 15 + "Call us."
+    page.get_by_label("Personal note").fill(note)
+    assert page.get_by_label("Personal note").input_value() == note
+    with page.expect_response(lambda r: r.url.endswith("/desk/leaflet")) as answer:
+        page.get_by_role("button", name="Make the PDF").click()
+    assert answer.value.status == 400
+    assert f"Personal note: {len(note.strip())} characters is too long; keep it to 300" in \
+        page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Personal note").input_value() == note.strip()
     page.context.close()
 
 

@@ -1,0 +1,61 @@
+"""A render worker that dies stops the build within seconds, naming what it was rendering."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import REPO, run
+from build.test_build_safety import snapshot, three_topics
+
+
+def workers_of(pid: int) -> list[int]:
+    """The forked workers of a process: its children running its own command line."""
+    found = []
+    own = Path(f"/proc/{pid}/cmdline").read_bytes()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                if Path(f"/proc/{child}/cmdline").read_bytes() == own:
+                    found.append(int(child))
+            except FileNotFoundError:
+                pass
+    return found
+
+
+def test_a_worker_killed_mid_render_stops_the_build_with_the_leaflet_named(tiny_project: Path):
+    three_topics(tiny_project)
+    assert run("--project", tiny_project, "build", "-q").exit_code == 0
+    before = snapshot(tiny_project / "output")
+    for text in (tiny_project / "content").glob("cramp*/en.yaml"):
+        text.write_text(text.read_text().replace("title: Test cramps", "title: New cramps"))
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "CI": "true"}
+    process = subprocess.Popen([sys.executable, "-m", "leaflets", "build", "--jobs", "2"],
+                               cwd=tiny_project, env=environment, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(workers := workers_of(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers, "the build started no render worker"
+    time.sleep(0.5)  # forked warm, each worker is rendering its first PDF by now
+    os.kill(workers[0], signal.SIGKILL)
+    killed = time.monotonic()
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError("the build hung after its worker died") from None
+    print(f"stopped {time.monotonic() - killed:.1f} s after the kill")
+    assert process.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    named = re.search(r"^error: a render worker stopped unexpectedly \(killed, or out of "
+                      r"memory\) while rendering (?:one of )?(en/cramp\d?/patient/"
+                      r"cramp\d?-patient-en\.pdf)", stderr, re.MULTILINE)
+    assert named, stderr
+    assert "build with --jobs 1 to see the error" in stderr
+    assert snapshot(tiny_project / "output") == before
