@@ -155,7 +155,8 @@ class Renderer:
         return self._taken
 
     def render(self, order: Order) -> bytes:
-        """The order's PDF; DeskBusy at once when the queue is full, RenderTimeout or RenderFailed."""
+        """The order's PDF. Raises DeskBusy at once when the queue is full, RenderTimeout,
+        or RenderFailed with a message safe to show."""
         with self._lock:
             if self._taken >= self.capacity:
                 raise DeskBusy(self._taken)
