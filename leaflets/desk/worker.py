@@ -14,11 +14,11 @@ Orders and PDFs travel through pipes, in memory only: nothing typed is logged or
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import signal
 import sys
 import threading
 import weakref
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -119,12 +119,17 @@ class _Worker:
         self.conn.close()
 
 
-def _stop_idle(idle: queue.SimpleQueue[_Worker]) -> None:
-    while True:
-        try:
-            idle.get_nowait().stop()
-        except queue.Empty:
-            return
+class _Waiting:
+    """An order waiting in the queue; a worker is handed to it when its turn comes."""
+
+    def __init__(self) -> None:
+        self.handed = threading.Event()
+        self.worker: _Worker | None = None
+
+
+def _stop_idle(idle: deque[_Worker]) -> None:
+    while idle:
+        idle.popleft().stop()
 
 
 class Renderer:
@@ -140,7 +145,8 @@ class Renderer:
         self.warm = warm
         self._lock = threading.Lock()  # guards the counts, the generation and the forks
         self._taken = 0  # orders rendering or waiting for a worker
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._idle: deque[_Worker] = deque()
+        self._waiting: deque[_Waiting] = deque()  # first come, first served
         self._generation = 0
         self._closed = False
         self._context = multiprocessing.get_context("fork")
@@ -199,18 +205,21 @@ class Renderer:
     def worker_pids(self) -> list[int]:
         """The process ids of the idle workers (for tests and diagnostics)."""
         with self._lock:
-            idle = self._drain()
-            for worker in idle:
-                self._idle.put(worker)
-        return sorted(worker.process.pid or 0 for worker in idle)
+            return sorted(worker.process.pid or 0 for worker in self._idle)
 
     def _drain(self) -> list[_Worker]:
-        drained = []
-        while True:
-            try:
-                drained.append(self._idle.get_nowait())
-            except queue.Empty:
-                return drained
+        drained = list(self._idle)
+        self._idle.clear()
+        return drained
+
+    def _hand_over(self, worker: _Worker) -> None:
+        """Give an idle worker to the order that has waited longest, or keep it idle."""
+        if self._waiting:
+            waiting = self._waiting.popleft()
+            waiting.worker = worker
+            waiting.handed.set()
+        else:
+            self._idle.append(worker)
 
     def _start_workers(self) -> None:
         for _ in range(self.workers):
@@ -227,26 +236,29 @@ class Renderer:
                                                 args=(self.content, sender, self.warm))
                 process.start()
             sender.close()
-            self._idle.put(_Worker(process, receiver, self._generation))
+            self._hand_over(_Worker(process, receiver, self._generation))
 
     def _take(self) -> _Worker:
         """An idle worker of the current content; waits while all are busy (the queue)."""
         # At most `capacity` orders wait, each for at most the time limit.
         patience = START_LIMIT + self.timeout * (self.capacity // self.workers + 1)
-        while True:
-            try:
-                worker = self._idle.get(timeout=patience)
-            except queue.Empty:
-                raise DeskBusy(self._taken) from None
-            if worker.generation == self._generation and not self._closed:
-                return worker
-            worker.stop()
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            waiting = _Waiting()
+            self._waiting.append(waiting)
+        waiting.handed.wait(patience)
+        with self._lock:
+            if waiting.worker is None:  # never handed one: give up the place in the queue
+                self._waiting.remove(waiting)
+                raise DeskBusy(self._taken)
+            return waiting.worker
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
             current = worker.generation == self._generation and not self._closed
             if current:
-                self._idle.put(worker)
+                self._hand_over(worker)
         if not current:
             worker.stop()
 

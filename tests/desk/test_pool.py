@@ -130,6 +130,28 @@ def test_a_full_queue_is_refused_at_once_and_says_so(tiny_project: Path, tmp_pat
             os.kill(worker, signal.SIGCONT)
 
 
+def test_waiting_orders_are_served_first_come_first_served(tiny_project: Path):
+    with serving(tiny_project, workers=1, queue_length=3) as (address, desk):
+        [worker] = desk.renderer.worker_pids()
+        os.kill(worker, signal.SIGSTOP)
+        finished: list[str] = []
+
+        def client(name: str) -> None:
+            assert order(address, patient_name=name)[0] == 200
+            finished.append(name)
+
+        names = ["Anna", "Bram", "Cleo", "Dara"]
+        try:
+            with ThreadPoolExecutor(4) as clients:
+                for number, name in enumerate(names, 1):
+                    clients.submit(client, name)
+                    wait_until(lambda: desk.renderer.taken == number)  # noqa: B023
+                os.kill(worker, signal.SIGCONT)
+        finally:
+            os.kill(worker, signal.SIGCONT)
+        assert finished == names
+
+
 def test_a_burst_of_100_is_answered_each_with_a_pdf_or_an_immediate_503(tiny_project: Path):
     with serving(tiny_project, workers=2, queue_length=2) as (address, desk):
         workers = desk.renderer.worker_pids()
