@@ -32,8 +32,10 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/leaflets check
 
+# In parallel, one pytest-xdist worker per core; the expensive session builds are made
+# once and shared (tests/conftest.py, made_once); the browser tests stay on one worker.
 test: $(STAMP) system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
 # The build benchmark (README, Speed): minutes, not seconds; run it on a quiet machine.
 bench: $(STAMP)

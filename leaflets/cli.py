@@ -336,9 +336,11 @@ def new_language(ctx: click.Context, code: str) -> None:
               "details (default: `clinic:` in leaflets.yaml, if set).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30, show_default=True,
               help="Seconds one leaflet may take to render before the desk gives up.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Render processes kept warm for the desk  [default: one per core]")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
-          timeout: float) -> None:
+          timeout: float, workers: int | None) -> None:
     """Serve the online version and the print desk, where clinicians personalise a leaflet.
 
     Open the address it prints and go to /desk/. Run `leaflets build` first to serve the
@@ -353,7 +355,8 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
     recover(content.project.output_dir)  # never serve what a killed build half wrote
     host = host.removeprefix("[").removesuffix("]")  # --host [::1] means ::1
     loopback = host.lower() in LOOPBACK
-    app = create_app(content, clinic, timeout=timeout, loopback_only=loopback)
+    app = create_app(content, clinic, timeout=timeout, loopback_only=loopback, workers=workers,
+                     warm=True)
     if not loopback:
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can use "
                    "the desk", err=True)

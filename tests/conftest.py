@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from click.testing import CliRunner
+from filelock import FileLock
 
 from leaflets.outputs import LeafletKey, RenderOptions, leaflet_keys
 from leaflets.outputs import pdf_path
@@ -116,15 +119,39 @@ def run(*args: str | Path):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-@pytest.fixture(scope="session")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own content, built once into a temporary copy of the project."""
-    root = tmp_path_factory.mktemp("bundled")
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder `make` fills once per test run, shared by every pytest-xdist worker.
+
+    The documented xdist pattern: the workers' temporary folders share a parent; the first
+    worker to take the lock makes the folder, the others wait for it and reuse it. Tests
+    only read these folders (a test that changes files copies them first).
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = factory.getbasetemp().parent
+    folder, made = shared / name, shared / f"{name}.made"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not made.is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed to make it
+            folder.mkdir()
+            make(folder)
+            made.touch()
+    return folder
+
+
+def _build_bundled(root: Path) -> None:
     shutil.copy(REPO / "leaflets.yaml", root / "leaflets.yaml")
     shutil.copytree(REPO / "content", root / "content")
     result = run("--project", root, "build", "-q")
     assert result.exit_code == 0, result.stderr
-    return root
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own content, built once into a temporary copy of the project."""
+    return made_once(tmp_path_factory, "bundled", _build_bundled)
 
 
 @pytest.fixture(scope="session")
@@ -133,7 +160,11 @@ def bundled_all(bundled: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 
     A copy, so tests of the default build (one PDF per leaflet) never see these variants.
     """
-    root = tmp_path_factory.mktemp("bundled-all") / "project"
+    return made_once(tmp_path_factory, "bundled-all",
+                     lambda folder: _build_variants(bundled, folder / "project")) / "project"
+
+
+def _build_variants(bundled: Path, root: Path) -> None:
     shutil.copytree(bundled, root)
     default_paper = load_project(root).config.paper
     for paper in ("a4", "letter"):
@@ -143,7 +174,6 @@ def bundled_all(bundled: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
             result = run("--project", root, "build", "-q", "--paper", paper,
                          *(["--large-print"] if large else []))
             assert result.exit_code == 0, result.stderr
-    return root
 
 
 def built_pdfs(root: Path) -> list[tuple[LeafletKey, RenderOptions, Path]]:

@@ -80,12 +80,13 @@ def _defaults(content: Content, profile: Clinic | None) -> dict[str, str]:
 class Desk:
     """What the desk's pages share: the content, the clinic profile, the templates, the renderer."""
 
-    def __init__(self, content: Content, profile: Clinic | None, timeout: float) -> None:
+    def __init__(self, content: Content, profile: Clinic | None, timeout: float,
+                 renderer: Renderer) -> None:
         self.content = content
         self.profile = profile
         self.timeout = timeout
         self.env = environment(tuple(content.project.template_dirs))
-        self.renderer = Renderer(content, timeout)
+        self.renderer = renderer
         self.output: Path = content.project.output_dir
         self.t = translator(content, content.project.config.source_language)
 
@@ -115,7 +116,11 @@ class Desk:
             pdf = self.renderer.render(order)
         except RenderFailed as exc:
             return self.form(values, f"The leaflet could not be made: {exc}.", 400)
-        except (RenderTimeout, DeskBusy):
+        except DeskBusy as exc:
+            busy = self.form(values, str(exc), 503)
+            busy.headers["Retry-After"] = "1"
+            return busy
+        except RenderTimeout:
             return self.form(values, f"Making the leaflet took longer than {self.timeout:g} "
                              "seconds. Please try again in a moment.", 503)
         return Response(pdf, mimetype="application/pdf", headers={
@@ -197,13 +202,19 @@ def add_headers(response: Response) -> Response:
 
 
 def create_app(content: Content, profile: Clinic | None, *, timeout: float = 30.0,
-               loopback_only: bool = True) -> Flask:
+               loopback_only: bool = True, workers: int | None = None,
+               queue_length: int | None = None, warm: bool = False) -> Flask:
+    """The desk's app: `workers` render processes (default: one per core) behind a queue of
+    `queue_length` orders (default: a few per worker); `warm` renders one stock leaflet in
+    each worker first, so even the first order is quick (`leaflets serve` does)."""
     app = DeskApp("leaflets.desk", static_folder=None)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES,
                       MAX_FORM_PARTS=len(FIELDS) + 10)
     # On loopback, only loopback names: refuses other sites rebinding their name to 127.0.0.1.
     app.config["DESK_HOSTS"] = LOOPBACK_HOSTS if loopback_only else ()
-    desk = Desk(content, profile, timeout)
+    renderer = Renderer(content, timeout, workers, queue_length, warm)
+    desk = Desk(content, profile, timeout, renderer)
+    app.extensions["desk"] = desk
 
     def unexpected(exc: Exception) -> Response:
         app.log_exception((type(exc), exc, None))

@@ -27,6 +27,9 @@ from leaflets.content.validation import load_content
 from conftest import REPO, write
 from pdf_tools import pdf_text, qr_urls
 
+# One xdist worker runs this file, so the module's desk and browser start once.
+pytestmark = pytest.mark.xdist_group("browser")
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 NOTE = "Take paracetamol if sore; see you in 2 weeks."
