@@ -268,7 +268,7 @@ def register(app: Flask, content: Content, page: Callable[..., Response]) -> Non
         headers = {"Content-Language": query.lang}
         if kind == "text/html":
             response = page("site/infobutton.html", query=query, answers=found,
-                            subtitle=subtitle(query))
+                            language=content.locales[query.lang].name)
             response.headers.update(headers)
             return response
         document = feed(query, found, request.host_url, publisher)

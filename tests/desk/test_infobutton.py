@@ -114,7 +114,8 @@ def test_the_html_answer_lists_every_address(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "<h1>Leaflets for ICD-10 R25.3</h1>" in html
-    assert "There is no leaflet in &lsquo;de&rsquo;" in html
+    assert "There is no leaflet in &lsquo;de&rsquo;, so these are in the source language, " \
+        "<span lang=\"en\">English</span>" in html
     assert 'href="http://127.0.0.1:8000/en/benign-fasciculations/patient/"' in html
     assert ('href="http://127.0.0.1:8000/desk/?topic=benign-fasciculations&amp;lang=en&amp;'
             'audience=patient"') in html
@@ -252,3 +253,29 @@ def test_a_browser_still_gets_the_pdf_and_a_bad_format_is_refused(coded_desk):
     bad = coded_desk.post("/desk/leaflet", data={**FORM, "format": "docx"}, headers=HOST)
     assert bad.status_code == 400 and "format: send pdf or fhir, once" in \
         bad.get_data(as_text=True)
+
+
+def test_build_writes_the_static_index_and_keeps_it_current(tiny_project: Path):
+    from conftest import run
+
+    topic = tiny_project / "content/cramp/topic.yaml"
+    topic.write_text(topic.read_text() + CODES)
+    assert run("--project", tiny_project, "build", "-q").exit_code == 0
+    path = tiny_project / "output/infobutton/index.json"
+    first = path.read_bytes()
+    index = json.loads(first)
+    assert index["codes"][ICD10] == {"R25.2": {"display": "Cramp and spasm", "topics": ["cramp"]}}
+    assert index["codes"][SNOMED]["13753008"]["topics"] == ["cramp"]
+    assert index["topics"]["cramp"]["en"] == {"patient": {
+        "title": "Test cramps", "summary": "A short test leaflet.",
+        "page": "https://leaflets.test/en/cramp/patient/",
+        "pdf": "https://leaflets.test/en/cramp/patient/cramp-patient-en.pdf"}}
+    assert (tiny_project / "output/en/cramp/patient/cramp-patient-en.pdf").is_file()
+    path.unlink()
+    again = run("--project", tiny_project, "build")
+    assert again.stdout == "output/infobutton/index.json\n"  # only the deleted index
+    assert path.read_bytes() == first  # byte-identical
+    topic.write_text(topic.read_text().replace("code: R25.2", "code: R25"))
+    changed = run("--project", tiny_project, "build")
+    assert "output/infobutton/index.json" in changed.stdout.splitlines()  # topic.yaml changed
+    assert "R25" in json.loads(path.read_bytes())["codes"][ICD10]
