@@ -6,6 +6,7 @@ import re
 import string
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from leaflets.content import markup, messages
 from leaflets.content.codes import code_problem
@@ -133,7 +134,7 @@ def _check_topic(folder: Path, topic: Topic, document: Document, project: Projec
     _check_codes(topic, add)
 
 
-def _check_codes(topic: Topic, add) -> None:  # type: ignore[no-untyped-def]
+def _check_codes(topic: Topic, add: Callable[[KeyPath, str], None]) -> None:
     """Each diagnosis code has the form its system requires, and is listed once."""
     seen: set[tuple[str, str]] = set()
     for index, entry in enumerate(topic.codes):
