@@ -31,6 +31,7 @@ RECIPIENT, LANGUAGE = "informationRecipient", "informationRecipient.languageCode
 RESPONSE_TYPE = "knowledgeResponseType"
 RESPONSE_TYPES = ("text/html", "application/json", "text/xml")
 MAX_VALUE = 200
+MAX_QUERY_BYTES = 4096
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -257,6 +258,8 @@ def register(app: Flask, content: Content, page: Callable[..., Response]) -> Non
     def infobutton() -> Response:
         args: MultiDict[str, str] = request.args  # type: ignore[assignment]
         try:
+            if len(request.query_string) > MAX_QUERY_BYTES:
+                raise InfobuttonError(414, f"the request is longer than {MAX_QUERY_BYTES} bytes")
             kind = response_type(args)
         except InfobuttonError as error:
             return _error("text/html", error, page)

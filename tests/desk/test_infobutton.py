@@ -157,6 +157,8 @@ def test_the_endpoint_keeps_the_desks_limits(client):
     rebound = client.get(f"/infobutton?mainSearchCriteria.v.c=R25.3&mainSearchCriteria.v.cs="
                          f"{ICD10}", headers={"Host": "evil.example"})
     assert rebound.status_code == 400  # only localhost names, as the rest of the desk
+    huge = ask(client, "R25.3", padding="x" * 5000)
+    assert huge.status_code == 414 and "longer than 4096 bytes" in huge.get_data(as_text=True)
     response = ask(client, "R25.3")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
