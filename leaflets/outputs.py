@@ -14,6 +14,8 @@ from leaflets.content.tree import Content
 from leaflets.paper import Paper
 
 INDEX = "index.html"
+# The static code index: diagnosis code → leaflets, for records that resolve codes themselves.
+INFOBUTTON_INDEX = "infobutton/index.json"
 
 
 @dataclass(frozen=True, order=True)
@@ -91,9 +93,9 @@ def select(content: Content, selection: Selection) -> list[LeafletKey]:
     ]
 
 
-def leaflet_url(content: Content, key: LeafletKey) -> str:
-    """The leaflet's online page, which its QR code opens."""
-    return f"{content.project.config.base_url.rstrip('/')}/{key.folder}/"
+def leaflet_url(content: Content, key: LeafletKey, base: str | None = None) -> str:
+    """The leaflet's online page, which its QR code opens (or under another `base`)."""
+    return f"{(base or content.project.config.base_url).rstrip('/')}/{key.folder}/"
 
 
 def pdf_name(key: LeafletKey, options: RenderOptions, default_paper: Paper) -> str:
@@ -111,6 +113,11 @@ def pdf_output(content: Content, key: LeafletKey, options: RenderOptions | None 
     """Where a leaflet's PDF goes, relative to the output folder, with forward slashes."""
     options = options or default_options(content)
     return f"{key.folder}/{pdf_name(key, options, content.project.config.paper)}"
+
+
+def pdf_url(content: Content, key: LeafletKey, base: str | None = None) -> str:
+    """The online address of a leaflet's PDF (the normal print on the config's paper)."""
+    return f"{(base or content.project.config.base_url).rstrip('/')}/{pdf_output(content, key)}"
 
 
 def pdf_path(content: Content, key: LeafletKey, options: RenderOptions | None = None) -> Path:

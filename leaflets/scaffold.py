@@ -61,6 +61,8 @@ def new_topic(project: Project, topic: str) -> list[Path]:
                       for tier in ("gp", "today", "emergency")],
         "checklist": [{"id": "flag-gp", "red_flag": "flag-gp"}],
         "audiences": layout,
+        # the diagnosis codes the topic answers (icd10, icd10cm or snomed), for the Infobutton
+        "codes": [{"system": "icd10", "code": "", "display": "", "checked": ""}],
     }
     section = {"heading": "", "blocks": [{"p": ""}]}
     text = {

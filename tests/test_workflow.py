@@ -31,5 +31,5 @@ def test_each_job_builds_only_its_language(tiny_project: Path):
     result = run("--project", tiny_project, *args, "-q")
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tiny_project / "output").iterdir()) == [
-        ".leaflets-manifest.json", "index.html", "nl"]
+        ".leaflets-manifest.json", "index.html", "infobutton", "nl"]
     assert (tiny_project / "output/nl/cramp/patient/cramp-patient-nl.pdf").is_file()

@@ -9,9 +9,11 @@ from typing import Iterable, Mapping
 
 from leaflets.build.fingerprint import Fingerprints, options_parameters
 from leaflets.build.jobs import OutputJob
-from leaflets.content.tree import LOCALES_DIR, Content
-from leaflets.outputs import (INDEX, LeafletKey, RenderOptions, default_options,
-                              language_page_path, leaflet_keys, page_path, pdf_output)
+from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, Content
+from leaflets.outputs import (INDEX, INFOBUTTON_INDEX, LeafletKey, RenderOptions,
+                              default_options, language_page_path, leaflet_keys, page_path,
+                              pdf_output)
+from leaflets.render.infobutton import index_json_bytes
 from leaflets.render.leaflet import render_leaflet
 from leaflets.render.site import language_page_bytes, leaflet_page_bytes, root_page_bytes
 
@@ -63,6 +65,14 @@ class Planner:
         return OutputJob(INDEX, "page", self._fingerprint(inputs, kind="root"),
                          partial(root_page_bytes, self.content, self.options))
 
+    def infobutton_job(self) -> OutputJob:
+        """The static code index: every topic's codes and its leaflets' titles and addresses."""
+        inputs = sorted(module.folder / name for module in self.content.modules.values()
+                        for name in [TOPIC_FILE, *(f"{lang}.yaml" for lang in
+                                                   self.content.project.config.languages)])
+        return OutputJob(INFOBUTTON_INDEX, "page", self._fingerprint(inputs, kind="infobutton"),
+                         partial(index_json_bytes, self.content))
+
 
 def plan(content: Content, keys: Iterable[LeafletKey], options: RenderOptions | None = None,
          pdf_sizes: Mapping[str, int] | None = None) -> list[OutputJob]:
@@ -75,4 +85,4 @@ def plan(content: Content, keys: Iterable[LeafletKey], options: RenderOptions | 
     keys = list(keys)
     jobs = [job for key in keys for job in planner.leaflet_jobs(key)]
     jobs += [planner.language_job(lang) for lang in sorted({key.lang for key in keys})]
-    return jobs + ([planner.root_job()] if keys else [])
+    return jobs + ([planner.root_job(), planner.infobutton_job()] if keys else [])

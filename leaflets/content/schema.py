@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from leaflets.content.characters import NOT_ONE_LINE
+from leaflets.content.codes import CodeSystem
 from leaflets.paper import Paper
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -126,6 +127,15 @@ class ChecklistItem(Model):
     red_flag: Id | None = None
 
 
+class DiagnosisCode(Model):
+    """A diagnosis code the topic answers; its form is checked per system in validation."""
+
+    system: Annotated[CodeSystem, Field(strict=False)]
+    code: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    display: Text
+    checked: WebUrl = Field(description="the page the code was checked against")
+
+
 class Topic(Model):
     review: Review
     references: list[Reference] = Field(min_length=1)
@@ -133,6 +143,7 @@ class Topic(Model):
     red_flags: list[RedFlag] = Field(min_length=1)
     checklist: list[ChecklistItem] = Field(min_length=1)
     audiences: dict[Id, list[Id]] = Field(min_length=1)
+    codes: list[DiagnosisCode] = Field(default_factory=list, max_length=40)
 
 
 # --- topic module: text in one language (<lang>.yaml) ---------------------------------

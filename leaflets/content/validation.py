@@ -6,11 +6,13 @@ import re
 import string
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import babel
 import babel.localedata
 
 from leaflets.content import markup, messages
+from leaflets.content.codes import code_problem
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
 from leaflets.content.messages import validate_model
 from leaflets.content.paths import inside, where_it_leads
@@ -166,6 +168,20 @@ def _check_topic(folder: Path, topic: Topic, document: Document, project: Projec
     if topic.review.next_review <= topic.review.last_reviewed:
         add(("review", "next_review"), "the next review must come after the last review; "
             "check both dates")
+    _check_codes(topic, add)
+
+
+def _check_codes(topic: Topic, add: Callable[[KeyPath, str], None]) -> None:
+    """Each diagnosis code has the form its system requires, and is listed once."""
+    seen: set[tuple[str, str]] = set()
+    for index, entry in enumerate(topic.codes):
+        problem = code_problem(entry.system, entry.code)
+        if problem:
+            add(("codes", index, "code"), problem)
+        if (entry.system, entry.code) in seen:
+            add(("codes", index, "code"), f"the {entry.system.label} code {entry.code!r} is "
+                "listed twice; remove one")
+        seen.add((entry.system, entry.code))
 
 
 def _unknown(what: str, value: str, known: set[str] | frozenset[str], fix: str) -> str:

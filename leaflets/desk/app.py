@@ -19,7 +19,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from leaflets.assemble.leaflet import translator
 from leaflets.content.clinic import Clinic
 from leaflets.content.tree import Content
-from leaflets.desk.form import FIELDS, LIMITS, FormError, read_order
+from leaflets.desk import fhir, infobutton
+from leaflets.desk.form import FIELDS, LIMITS, FormError, read_leaflet, read_order
 from leaflets.desk.worker import DeskBusy, Renderer, RenderFailed, RenderTimeout
 from leaflets.paper import Paper
 from leaflets.render.html import environment
@@ -103,6 +104,18 @@ class Desk:
                          error_field=getattr(error, "field", ""),
                          site_built=(self.output / "index.html").is_file())
 
+    def prefilled(self, defaults: dict[str, str]) -> Response:
+        """The form, with the leaflet a link chose (?topic=..&lang=..&audience=..)."""
+        asked = {field: request.args[field] for field in ("topic", "lang", "audience")
+                 if field in request.args}
+        if any(len(request.args.getlist(field)) > 1 for field in asked):
+            return self.form(defaults, "each field may be sent only once", 400)
+        try:
+            read_leaflet({**defaults, **asked}, self.content)
+        except FormError as exc:
+            return self.form(defaults, exc, 400)
+        return self.form({**defaults, **asked})
+
     def leaflet(self) -> Response:
         """The personalised PDF, or the form again with what to change."""
         values = {field: request.form.get(field, "") for field in FIELDS}
@@ -110,6 +123,7 @@ class Desk:
             return self.form(values, "each field may be sent only once", 400)
         try:
             order = read_order(values, self.content, self.profile)
+            as_fhir = fhir.wanted(request)
         except FormError as exc:
             return self.form(values, exc, 400)
         try:
@@ -123,6 +137,8 @@ class Desk:
         except RenderTimeout:
             return self.form(values, f"Making the leaflet took longer than {self.timeout:g} "
                              "seconds. Please try again in a moment.", 503)
+        if as_fhir:
+            return fhir.response(self.content, order.key, pdf, order.key.pdf_name)
         return Response(pdf, mimetype="application/pdf", headers={
             "Content-Disposition": f'inline; filename="{order.key.pdf_name}"',
             "Cache-Control": "no-store"})
@@ -223,10 +239,11 @@ def create_app(content: Content, profile: Clinic | None, *, timeout: float = 30.
                                  "keeps happening, restart `leaflets serve`.")
 
     app.before_request(check_request)
-    app.get("/desk/", endpoint="desk_form")(lambda: desk.form(_defaults(content, profile)))
+    app.get("/desk/", endpoint="desk_form")(lambda: desk.prefilled(_defaults(content, profile)))
     # A reload or bookmark of the result: start afresh.
     app.get("/desk/leaflet", endpoint="desk_leaflet_again")(lambda: redirect("/desk/", 303))
     app.post("/desk/leaflet")(desk.leaflet)
+    infobutton.register(app, content, desk.page)
     app.get("/", endpoint="online_root")(desk.online)
     app.get("/<path:path>")(desk.online)
     app.register_error_handler(HTTPException, desk.http_error)

@@ -110,13 +110,19 @@ def _clinic(form: Mapping[str, str], profile: Clinic | None) -> Clinic | None:
     )
 
 
-def read_order(form: Mapping[str, str], content: Content, profile: Clinic | None) -> Order:
-    """Check every field of a desk form; raise FormError for the first problem."""
+def read_leaflet(form: Mapping[str, str], content: Content) -> LeafletKey:
+    """Which leaflet the form asks for (topic, language, audience); FormError if unknown."""
     config = content.project.config
     topic = _choice(form, "topic", sorted(content.modules), "topic")
     lang = _choice(form, "lang", list(config.languages), "language")
     audiences = [a for a in config.audiences if a in content.modules[topic].topic.audiences]
     audience = _choice(form, "audience", audiences, f"audience for {topic}")
+    return LeafletKey(topic, lang, audience)
+
+
+def read_order(form: Mapping[str, str], content: Content, profile: Clinic | None) -> Order:
+    """Check every field of a desk form; raise FormError for the first problem."""
+    key = read_leaflet(form, content)
     paper = _choice(form, "paper", list(PAPER_NAMES), "paper size")
     large_print = form.get("large_print", "")
     if large_print not in ("", "on"):
@@ -127,4 +133,4 @@ def read_order(form: Mapping[str, str], content: Content, profile: Clinic | None
     options = RenderOptions(paper=paper, large_print=large_print == "on",
                             clinic=_clinic(form, profile), note=_text(form, "note"),
                             patient_name=patient_name)
-    return Order(LeafletKey(topic, lang, audience), options)
+    return Order(key, options)

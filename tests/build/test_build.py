@@ -124,10 +124,11 @@ def test_a_malformed_source_date_epoch_stops_the_build(tiny_project: Path,
 
 
 TINY = {"en/cramp/patient/cramp-patient-en.pdf", "en/cramp/patient/index.html",
-        "en/index.html", "index.html"}
-# The matrix's web pages: one per leaflet, an index per language and the language chooser.
+        "en/index.html", "index.html", "infobutton/index.json"}
+# The matrix's web pages: one per leaflet, an index per language, the language chooser and
+# the static code index.
 ALL_PAGES = ({name.rsplit("/", 1)[0] + "/index.html" for name in ALL}
-             | {"en/index.html", "nl/index.html", "index.html"})
+             | {"en/index.html", "nl/index.html", "index.html", "infobutton/index.json"})
 
 
 def written(result) -> set[str]:
@@ -154,10 +155,10 @@ def snapshot(output_dir: Path) -> dict[str, tuple[int, bytes]]:
 def test_a_second_build_renders_nothing(tiny_project: Path):
     first = build(tiny_project)
     assert written(first) == TINY
-    assert "4 rendered, 0 up to date, 0 failed, in " in first.stderr
+    assert "5 rendered, 0 up to date, 0 failed, in " in first.stderr
     before = snapshot(tiny_project / "output")
     second = build(tiny_project)
-    assert "0 rendered, 4 up to date, 0 failed, in " in second.stderr
+    assert "0 rendered, 5 up to date, 0 failed, in " in second.stderr
     assert second.stdout == "" and "rendered:" not in second.stderr
     assert snapshot(tiny_project / "output") == before
 
@@ -169,9 +170,10 @@ def test_touching_one_file_rerenders_exactly_the_affected_outputs(matrix_project
                                              "Een kramp is een strakke spier."))
     again = build(matrix_project, "--jobs", "2")
     changed = {"nl/cramp/patient/cramp-patient-nl.pdf", "nl/cramp/clinician/cramp-clinician-nl.pdf"}
-    pages = {"nl/cramp/patient/index.html", "nl/cramp/clinician/index.html", "nl/index.html"}
+    pages = {"nl/cramp/patient/index.html", "nl/cramp/clinician/index.html", "nl/index.html",
+             "infobutton/index.json"}
     assert written(again) == changed | pages
-    assert "5 rendered, 14 up to date, 0 failed" in again.stderr
+    assert "6 rendered, 14 up to date, 0 failed" in again.stderr
     for output in changed:
         assert "Een kramp is een strakke spier." in pdf_text(matrix_project / "output" / output)
 
@@ -188,9 +190,9 @@ def test_force_a_deleted_output_and_a_failed_leaflet(tiny_project: Path):
                                  "      - p: A cramp is a tight muscle. [^nhs]\n" * 120))
     failed = run("--project", tiny_project, "build")
     # the language index renders; the leaflet's page waits for its PDF; nothing is written
-    assert failed.exit_code == 1 and "1 rendered, 1 up to date, 1 failed" in failed.stderr
+    assert failed.exit_code == 1 and "2 rendered, 1 up to date, 1 failed" in failed.stderr
     text.write_text(good)
-    assert "0 rendered, 4 up to date" in build(tiny_project).stderr
+    assert "0 rendered, 5 up to date" in build(tiny_project).stderr
 
 
 def test_parallel_and_sequential_builds_write_the_same_bytes(matrix_project: Path, tmp_path: Path):
@@ -220,7 +222,7 @@ def test_shards_split_the_matrix_and_their_outputs_merge(matrix_project: Path, t
     assert not trees[0] & trees[1], "merging the output folders would overwrite a file"
     shutil.copytree(machines[1] / "output", machines[0] / "output", dirs_exist_ok=True)
     merged = build(machines[0])
-    assert "0 rendered, 19 up to date" in merged.stderr
+    assert "0 rendered, 20 up to date" in merged.stderr
     assert [p.name for p in (machines[0] / "output").glob(".leaflets-*")] == [
         ".leaflets-manifest.json"]
 

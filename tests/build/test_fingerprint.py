@@ -91,7 +91,8 @@ def test_web_pages_follow_their_leaflets_and_the_language_index_its_language(
                                                               "# reviewed again\n"), pages=True)
     assert changed == {"nl/cramp/patient/cramp-patient-nl.pdf", "nl/cramp/patient/index.html",
                        "nl/cramp/clinician/cramp-clinician-nl.pdf",
-                       "nl/cramp/clinician/index.html", "nl/index.html"}
+                       "nl/cramp/clinician/index.html", "nl/index.html",
+                       "infobutton/index.json"}
     every = set(fingerprints(matrix_project, pages=True))
     assert changed_by(matrix_project, lambda root: append(root / "content/_locales/en.yaml",
                                                            "# x\n"), pages=True) == {

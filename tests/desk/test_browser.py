@@ -163,6 +163,42 @@ def test_desk_form_to_personalised_pdf(browser: Browser, server, project: Path, 
     page.context.close()
 
 
+INFOBUTTON = ("mainSearchCriteria.v.c=R25.3&mainSearchCriteria.v.cs=2.16.840.1.113883.6.3"
+              "&informationRecipient=PAT&informationRecipient.languageCode.c=nl"
+              "&knowledgeResponseType=text/html")
+
+
+def test_infobutton_page_leads_to_the_leaflet_and_the_desk(browser: Browser, server,
+                                                           project: Path, tmp_path: Path):
+    """What a clinician sees after pressing the record's infobutton for R25.3 in Dutch."""
+    address, _ = server
+    page = new_page(browser, 320, 256)
+    page.goto(f"{address}/infobutton?{INFOBUTTON}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Leaflets for ICD-10 R25.3"
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.get_by_role("link", name="Read it online").click()
+    assert page.url == f"{address}/nl/benign-fasciculations/patient/"
+    assert page.get_attribute("html", "lang").startswith("nl")
+    page.go_back()
+    page.get_by_role("link", name="Print a personalised copy at the desk").click()
+    assert page.url == (f"{address}/desk/?topic=benign-fasciculations&lang=nl"
+                        "&audience=patient")
+    assert [page.get_by_label(label).input_value() for label in
+            ("Topic", "Language", "Audience")] == ["benign-fasciculations", "nl", "patient"]
+    page.get_by_label("Patient's first name").fill("Anna")
+    [(status, headers, body)] = submit_and_capture(page)
+    assert status == 200 and headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "infobutton.pdf"
+    pdf.write_bytes(body)
+    content = load_content(load_project(project))
+    assert content.modules["benign-fasciculations"].texts["nl"].title in pdf_text(pdf)
+    assert qr_urls(pdf) == [leaflet_url(content, LeafletKey("benign-fasciculations", "nl",
+                                                            "patient"))]
+    page.context.close()
+
+
 def test_desk_refuses_bad_input_in_the_browser(browser: Browser, server):
     address, _ = server
     page = new_page(browser)
