@@ -29,8 +29,15 @@ def _project(ctx: click.Context):
 def _content(ctx: click.Context, strict: bool = False, keep_going: bool = False):
     from leaflets.content.validation import load_content
 
-    content = load_content(_project(ctx), strict=strict, keep_going=keep_going)
-    _print_warnings(content.warnings)
+    project = _project(ctx)
+    if strict and project.warnings:
+        raise ContentErrors(list(project.warnings))
+    try:
+        content = load_content(project, strict=strict, keep_going=keep_going)
+    except ContentErrors as exc:
+        exc.warnings = sorted({*exc.warnings, *project.warnings})
+        raise
+    _print_warnings([*project.warnings, *content.warnings])
     if content.errors:
         _print_errors(content.errors, "the other modules are built (--keep-going).")
     return content
@@ -129,15 +136,13 @@ def _selected(content, languages: tuple[str, ...], topics: tuple[str, ...],
         raise click.UsageError(str(exc)) from None
 
 
-def _print_report(report: BuildReport, root: Path, quiet: bool, seconds: float) -> None:
-    """Each failure, then (unless quiet) each file written and the summary."""
+def _print_report(report: BuildReport, quiet: bool, seconds: float) -> None:
+    """Each failure, then (unless quiet) the summary; the progress display named each output."""
     from leaflets.build.progress import summary
 
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:
-        for path in report.written:
-            click.echo(str(path.relative_to(root)))
         click.echo(summary(len(report.rendered), len(report.up_to_date), len(report.failures),
                            seconds), err=True)
 
@@ -164,6 +169,8 @@ def _print_report(report: BuildReport, root: Path, quiet: bool, seconds: float) 
                    "their output folders merge without conflicts.")
 @click.option("--keep-going", is_flag=True, help="Build and write what is valid even if some "
               "modules or leaflets fail (still exits 1).")
+@click.option("--strict", is_flag=True, help="Treat warnings (a placeholder base_url, "
+              "reviews due, stale translations) as errors.")
 @click.option("--clinic", "clinic_path", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="A clinic profile YAML to brand every leaflet with "
               "(default: `clinic:` in leaflets.yaml, if set).")
@@ -171,8 +178,8 @@ def _print_report(report: BuildReport, root: Path, quiet: bool, seconds: float) 
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
           audiences: tuple[str, ...], paper: str | None, large_print: bool, jobs: int | None,
-          force: bool, shard: Shard | None, keep_going: bool, clinic_path: Path | None,
-          quiet: bool) -> None:
+          force: bool, shard: Shard | None, keep_going: bool, strict: bool,
+          clinic_path: Path | None, quiet: bool) -> None:
     """Build leaflets (all of them by default) and their web pages into the output folder.
 
     All content is validated and every leaflet and page rendered first: if anything is
@@ -188,7 +195,7 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
     from leaflets.outputs import RenderOptions
 
     started = perf_counter()
-    content = _content(ctx, keep_going=keep_going)
+    content = _content(ctx, strict=strict, keep_going=keep_going)
     options = RenderOptions(paper or content.project.config.paper, large_print,
                             load_clinic(content.project, clinic_path))
     keys = _selected(content, languages, topics, audiences)
@@ -196,7 +203,7 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
                              keep_going=keep_going)
     report = run_build(content, keys, options=options, settings=settings,
                        progress=progress_for(quiet))
-    _print_report(report, content.project.root, quiet, perf_counter() - started)
+    _print_report(report, quiet, perf_counter() - started)
     if report.failures or content.errors:
         if not keep_going:
             click.echo("Nothing was written. Fix the errors above, or use --keep-going.", err=True)
@@ -205,7 +212,8 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
 
 @cli.command()
 @click.option("--strict", is_flag=True,
-              help="Treat warnings (reviews due, stale translations) as errors.")
+              help="Treat warnings (a placeholder base_url, reviews due, stale translations) "
+              "as errors.")
 @click.pass_context
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content and write nothing."""
@@ -223,7 +231,7 @@ def check(ctx: click.Context, strict: bool) -> None:
                    "sentences and everyday words, then run leaflets check again.", err=True)
         sys.exit(1)
     click.echo(f"ok: {len(content.modules)} topic(s), {len(leaflet_keys(content))} leaflet(s), "
-               f"{len(content.warnings)} warning(s)")
+               f"{len(content.warnings) + len(content.project.warnings)} warning(s)")
 
 
 @cli.command()
@@ -274,7 +282,38 @@ def list_command(ctx: click.Context) -> None:
 
 @cli.group()
 def new() -> None:
-    """Scaffold the files for a new topic or language, with every key to fill in."""
+    """Start a project, or scaffold the files for a new topic or language."""
+
+
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import re
+
+    if value is not None and not re.fullmatch(r"https?://[^\s/?#'\"]+(/[^\s?#'\"]*)?", value):
+        raise click.BadParameter(f"{value!r} is not a web address like https://leaflets.clinic.nl")
+    return value
+
+
+@new.command(name="project")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-url", callback=_base_url, metavar="URL",
+              help="Where the built site will be published; every QR code points here.")
+@click.option("--region", metavar="ID", help="The health system whose services the leaflets "
+              "name (recorded in leaflets.yaml; not read yet).")
+def new_project(folder: Path, base_url: str | None, region: str | None) -> None:
+    """Create FOLDER with leaflets.yaml and the four bundled topics, ready to build."""
+    from leaflets.scaffold import FolderNotEmpty, new_project as make
+
+    try:
+        written = make(folder, base_url, region)
+    except FolderNotEmpty:
+        raise LeafletsError(f"{folder} is not empty; name a new or empty folder "
+                            "(nothing was written)") from None
+    click.echo(f"Created {folder} with {len(written)} files: leaflets.yaml and "
+               f"{sum(p.name == 'topic.yaml' for p in written)} topics.")
+    click.echo(f"Next:  cd {folder}  &&  leaflets build  &&  leaflets serve")
+    if not base_url:
+        click.echo("Set base_url in leaflets.yaml to the address you will publish at: "
+                   "every QR code points there.", err=True)
 
 
 def _scaffold(ctx: click.Context, make, name: str) -> None:

@@ -18,7 +18,7 @@ from leaflets.content.validation import load_content
 REPO = Path(__file__).resolve().parent.parent
 
 CONFIG = """\
-base_url: https://leaflets.test
+base_url: https://leaflets.clinic
 languages: [en]
 publisher: Test clinic
 audiences:
