@@ -11,7 +11,10 @@ def test_build_writes_the_pdf_in_the_web_layout(tiny_project: Path):
     assert result.exit_code == 0, result.stderr
     pdf = tiny_project / "output/en/cramp/patient/cramp-patient-en.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
-    assert "output/en/cramp/patient/cramp-patient-en.pdf" in result.stdout
+    # the progress log names each output once, then the summary; nothing is listed again
+    assert result.stderr.count("cramp-patient-en.pdf") == 1
+    assert "] rendered: en/cramp/patient/cramp-patient-en.pdf" in result.stderr
+    assert "4 rendered, 0 up to date, 0 failed" in result.stderr and result.stdout == ""
 
 
 def test_build_subset_and_unknown_names_are_usage_errors(tiny_project: Path):
