@@ -92,3 +92,29 @@ def test_serve_on_a_taken_port_is_a_usage_error(tiny_project: Path):
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+NO_PANGO = '''\
+# A machine without Pango: cffi cannot open it, in dlopen's own words.
+import cffi
+_dlopen = cffi.FFI.dlopen
+def dlopen(self, name, *args, **kwargs):
+    if "pango" in str(name) or "gobject" in str(name):
+        raise OSError(f"cannot load library '{name}': {name}: cannot open shared object file: "
+                      "No such file or directory")
+    return _dlopen(self, name, *args, **kwargs)
+cffi.FFI.dlopen = dlopen
+'''
+
+
+def test_missing_pango_is_one_line_naming_the_packages(tiny_project: Path, tmp_path: Path):
+    (tmp_path / "sitecustomize.py").write_text(NO_PANGO)
+    env = {"PYTHONPATH": f"{tmp_path}:{REPO}", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "leaflets", "--project", tiny_project,
+                             "build", "-q"], capture_output=True, text=True, env=env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == ("error: WeasyPrint cannot load libgobject-2.0-0: install Pango "
+                             "(Debian/Ubuntu: sudo apt-get install libpango-1.0-0 "
+                             "libpangoft2-1.0-0 libharfbuzz-subset0; elsewhere see WeasyPrint's "
+                             "installation guide)\n")
+    assert not (tiny_project / "output").exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import mimetypes
 import shutil
 from datetime import datetime
@@ -9,8 +11,10 @@ from multiprocessing.util import Finalize
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
+# Without Pango, WeasyPrint prints a banner before it raises; the CLI says it in one line.
+with contextlib.redirect_stdout(io.StringIO()):
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
 from leaflets.content.paths import inside
 from leaflets.errors import BuildError
