@@ -26,7 +26,8 @@ def _project(ctx: click.Context):
     return load_project(ctx.obj["project"])
 
 
-def _content(ctx: click.Context, strict: bool = False, keep_going: bool = False):
+def _content(ctx: click.Context, strict: bool = False, keep_going: bool = False,
+             closing: str = "the other modules are built (--keep-going)."):
     from leaflets.content.validation import load_content
 
     project = _project(ctx)
@@ -39,7 +40,7 @@ def _content(ctx: click.Context, strict: bool = False, keep_going: bool = False)
         raise
     _print_warnings([*project.warnings, *content.warnings])
     if content.errors:
-        _print_errors(content.errors, "the other modules are built (--keep-going).")
+        _print_errors(content.errors, closing)
     return content
 
 
@@ -396,7 +397,8 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
     from leaflets.content.clinic import load_clinic
     from leaflets.desk.app import LOOPBACK, create_app, serve as run_server
 
-    content = _content(ctx)
+    # A broken or unfinished module never takes the desk down: it serves the valid ones.
+    content = _content(ctx, keep_going=True, closing="the desk serves the other modules.")
     clinic = load_clinic(content.project, clinic_path)
     loopback = host in LOOPBACK
     app = create_app(content, clinic, timeout=timeout, loopback_only=loopback)

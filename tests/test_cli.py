@@ -1,6 +1,7 @@
 import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 from conftest import REPO, run
@@ -118,3 +119,21 @@ def test_missing_pango_is_one_line_naming_the_packages(tiny_project: Path, tmp_p
                              "libpangoft2-1.0-0 libharfbuzz-subset0; elsewhere see WeasyPrint's "
                              "installation guide)\n")
     assert not (tiny_project / "output").exists()
+
+
+def test_serve_starts_with_an_unfinished_module_and_serves_the_others(tiny_project: Path):
+    assert run("--project", tiny_project, "new", "topic", "hand-cramps").exit_code == 0
+    server = subprocess.Popen([sys.executable, "-m", "leaflets", "--project", str(tiny_project),
+                               "serve", "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        line = server.stdout.readline()
+        assert line.startswith("Print desk: http://127.0.0.1:"), server.stderr.read()
+        with urllib.request.urlopen(line.split(": ", 1)[1].strip(), timeout=60) as response:
+            page = response.read().decode()
+        assert response.status == 200 and "Test cramps" in page and "hand-cramps" not in page
+    finally:
+        server.terminate()
+        errors = server.communicate(timeout=60)[1]
+    assert "content/hand-cramps/en.yaml" in errors
+    assert "error(s) in" in errors and "the desk serves the other modules." in errors
