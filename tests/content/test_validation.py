@@ -147,3 +147,11 @@ def test_stale_and_missing_translations(tiny_project: Path):
     assert "red_flags: the text for 'swollen' is missing" in errors
     assert (f"nl.yaml:1:15: translation.source_hash: stale translation: the en text changed since "
             f"this was reviewed on 2026-01-01; update it, then set source_hash to {current}") in warnings
+
+
+def test_a_copy_of_the_source_text_is_not_a_translation(tiny_project: Path):
+    _with_dutch(tiny_project, (tiny_project / "content/cramp/en.yaml").read_text())
+    found = "\n".join(errors_of(tiny_project))
+    assert found.endswith("content/cramp/nl.yaml:1:1: (file): the same text as en.yaml: it would "
+                          "publish the en text as nl; translate it, or remove nl from "
+                          "`languages:` in leaflets.yaml until it is")
