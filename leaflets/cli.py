@@ -26,17 +26,25 @@ def _project(ctx: click.Context):
     return load_project(ctx.obj["project"])
 
 
-def _content(ctx: click.Context, strict: bool = False, keep_going: bool = False):
+def _content(ctx: click.Context, strict: bool = False, keep_going: bool = False,
+             closing: str = "the other modules are built (--keep-going)."):
     from leaflets.content.validation import load_content
     from leaflets.render.html import template_errors
 
-    content = load_content(_project(ctx), strict=strict, keep_going=keep_going)
+    project = _project(ctx)
+    if strict and project.warnings:
+        raise ContentErrors(list(project.warnings))
+    try:
+        content = load_content(project, strict=strict, keep_going=keep_going)
+    except ContentErrors as exc:
+        exc.warnings = sorted({*exc.warnings, *project.warnings})
+        raise
     broken = template_errors(tuple(content.project.template_dirs))
     if broken:  # every leaflet uses the templates: --keep-going cannot build around them
-        raise ContentErrors(broken, list(content.warnings))
-    _print_warnings(content.warnings)
+        raise ContentErrors(broken, [*project.warnings, *content.warnings])
+    _print_warnings([*project.warnings, *content.warnings])
     if content.errors:
-        _print_errors(content.errors, "the other modules are built (--keep-going).")
+        _print_errors(content.errors, closing)
     return content
 
 
@@ -60,6 +68,19 @@ def _print_errors(errors, closing: str) -> None:
     click.echo(f"{len(errors)} error(s) in {files} file(s); {closing}", err=True)
 
 
+SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+
+
+def _missing_library(message: str) -> str:
+    """One line for WeasyPrint's long error when a system library (Pango) is missing."""
+    import re
+
+    found = re.search(r"cannot load library '([^']+)'", message)
+    library = found.group(1) if found else "a system library"
+    return (f"error: WeasyPrint cannot load {library}: install Pango (Debian/Ubuntu: sudo "
+            f"apt-get install {SYSTEM_PACKAGES}; elsewhere see WeasyPrint's installation guide)")
+
+
 class LeafletsGroup(click.Group):
     """Turns our errors into messages and exit codes instead of tracebacks."""
 
@@ -75,6 +96,11 @@ class LeafletsGroup(click.Group):
             sys.exit(1)
         except LeafletsError as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            if "cannot load library" not in str(exc):
+                raise
+            click.echo(_missing_library(str(exc)), err=True)
             sys.exit(1)
         except KeyboardInterrupt as exc:
             click.echo("\ninterrupted: no partial file was left; every file in the output "
@@ -133,15 +159,13 @@ def _selected(content, languages: tuple[str, ...], topics: tuple[str, ...],
         raise click.UsageError(str(exc)) from None
 
 
-def _print_report(report: BuildReport, root: Path, quiet: bool, seconds: float) -> None:
-    """Each failure, then (unless quiet) each file written and the summary."""
+def _print_report(report: BuildReport, quiet: bool, seconds: float) -> None:
+    """Each failure, then (unless quiet) the summary; the progress display named each output."""
     from leaflets.build.progress import summary
 
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:
-        for path in report.written:
-            click.echo(str(path.relative_to(root)))
         click.echo(summary(len(report.rendered), len(report.up_to_date), len(report.failures),
                            seconds), err=True)
 
@@ -168,6 +192,7 @@ def _print_report(report: BuildReport, root: Path, quiet: bool, seconds: float) 
                    "their output folders merge without conflicts.")
 @click.option("--keep-going", is_flag=True, help="Build and write what is valid even if some "
               "modules or leaflets fail (still exits 1).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors, as check --strict does.")
 @click.option("--clinic", "clinic_path", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="A clinic profile YAML to brand every leaflet with "
               "(default: `clinic:` in leaflets.yaml, if set).")
@@ -175,8 +200,8 @@ def _print_report(report: BuildReport, root: Path, quiet: bool, seconds: float) 
 @click.pass_context
 def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...],
           audiences: tuple[str, ...], paper: str | None, large_print: bool, jobs: int | None,
-          force: bool, shard: Shard | None, keep_going: bool, clinic_path: Path | None,
-          quiet: bool) -> None:
+          force: bool, shard: Shard | None, keep_going: bool, strict: bool,
+          clinic_path: Path | None, quiet: bool) -> None:
     """Build leaflets (all of them by default) and their web pages into the output folder.
 
     All content is validated and every leaflet and page rendered first: if anything is
@@ -192,7 +217,7 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
     from leaflets.outputs import RenderOptions
 
     started = perf_counter()
-    content = _content(ctx, keep_going=keep_going)
+    content = _content(ctx, strict=strict, keep_going=keep_going)
     options = RenderOptions(paper or content.project.config.paper, large_print,
                             load_clinic(content.project, clinic_path))
     keys = _selected(content, languages, topics, audiences)
@@ -200,7 +225,7 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
                              keep_going=keep_going)
     report = run_build(content, keys, options=options, settings=settings,
                        progress=progress_for(quiet))
-    _print_report(report, content.project.root, quiet, perf_counter() - started)
+    _print_report(report, quiet, perf_counter() - started)
     if report.failures or content.errors:
         if not keep_going:
             click.echo("Nothing was written. Fix the errors above, or use --keep-going.", err=True)
@@ -209,7 +234,8 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
 
 @cli.command()
 @click.option("--strict", is_flag=True,
-              help="Treat warnings (reviews due, stale translations) as errors.")
+              help="Treat warnings (a placeholder base_url, reviews due, stale translations) "
+              "as errors.")
 @click.pass_context
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content and write nothing."""
@@ -230,7 +256,7 @@ def check(ctx: click.Context, strict: bool) -> None:
                    "sentences and everyday words, then run leaflets check again.", err=True)
         sys.exit(1)
     click.echo(f"ok: {len(content.modules)} topic(s), {len(leaflet_keys(content))} leaflet(s), "
-               f"{len(content.warnings)} warning(s)")
+               f"{len(content.warnings) + len(content.project.warnings)} warning(s)")
 
 
 @cli.command()
@@ -281,7 +307,38 @@ def list_command(ctx: click.Context) -> None:
 
 @cli.group()
 def new() -> None:
-    """Scaffold the files for a new topic or language, with every key to fill in."""
+    """Start a project, or scaffold the files for a new topic or language."""
+
+
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import re
+
+    if value is not None and not re.fullmatch(r"https?://[^\s/?#'\"]+(/[^\s?#'\"]*)?", value):
+        raise click.BadParameter(f"{value!r} is not a web address like https://leaflets.clinic.nl")
+    return value
+
+
+@new.command(name="project")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-url", callback=_base_url, metavar="URL",
+              help="Where the built site will be published; every QR code points here.")
+@click.option("--region", metavar="ID", help="The health system whose services the leaflets "
+              "name (recorded in leaflets.yaml; not read yet).")
+def new_project(folder: Path, base_url: str | None, region: str | None) -> None:
+    """Create FOLDER with leaflets.yaml and the four bundled topics, ready to build."""
+    from leaflets.scaffold import FolderNotEmpty, new_project as make
+
+    try:
+        written = make(folder, base_url, region)
+    except FolderNotEmpty:
+        raise LeafletsError(f"{folder} is not empty; name a new or empty folder "
+                            "(nothing was written)") from None
+    click.echo(f"Created {folder} with {len(written)} files: leaflets.yaml and "
+               f"{sum(p.name == 'topic.yaml' for p in written)} topics.")
+    click.echo(f"Next:  cd {folder}  &&  leaflets build  &&  leaflets serve")
+    if not base_url:
+        click.echo("Set base_url in leaflets.yaml to the address you will publish at: "
+                   "every QR code points there.", err=True)
 
 
 def _scaffold(ctx: click.Context, make, name: str) -> None:
@@ -350,7 +407,8 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
     from leaflets.content.clinic import load_clinic
     from leaflets.desk.app import LOOPBACK, create_app, serve as run_server
 
-    content = _content(ctx)
+    # A broken or unfinished module never takes the desk down: it serves the valid ones.
+    content = _content(ctx, keep_going=True, closing="the desk serves the other modules.")
     clinic = load_clinic(content.project, clinic_path)
     recover(content.project.output_dir)  # never serve what a killed build half wrote
     host = host.removeprefix("[").removesuffix("]")  # --host [::1] means ::1

@@ -1,13 +1,15 @@
-"""`leaflets new`: the files an author fills in to add a topic or a language."""
+"""`leaflets new`: a project to start from, and the files an author fills in to add a topic
+or a language."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from leaflets.content.project import Project
+from leaflets.content.project import CONFIG_NAME, STARTER, Project
 from leaflets.content.loading import Document, load_file
 from leaflets.errors import ContentErrors, ErrorList
 from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash, topic_folders
@@ -96,4 +98,36 @@ def new_language(project: Project, lang: str) -> list[Path]:
         text["translation"] = {"source_hash": source_hash(source_document), "reviewed": ""}
         written.append(_dump(folder / f"{lang}.yaml", f"# {folder.name}, text in {lang}. "
                              f"Write it natively from {source}.yaml; keep every number.\n", text))
+    return written
+
+
+class FolderNotEmpty(Exception):
+    """`leaflets new project` writes only into a new or empty folder."""
+
+
+def _settings_text(base_url: str | None, region: str | None) -> str:
+    """The starter leaflets.yaml, comments kept, with the clinic's own address and region."""
+    text = (STARTER / CONFIG_NAME).read_text(encoding="utf-8")
+    if base_url:
+        text = re.sub(r"(?m)^base_url:[ \t]*\S+", lambda _: f"base_url: {base_url}", text, count=1)
+    if region:
+        text += (f"# region: {region}   recorded by `leaflets new project`; regions (local "
+                 "services by country) are not read yet\n")
+    return text
+
+
+def new_project(folder: Path, base_url: str | None = None, region: str | None = None) -> list[Path]:
+    """A project that builds as it stands: leaflets.yaml and the four bundled topics."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise FolderNotEmpty(folder)
+    sources = sorted((STARTER / "content").glob("*/*.yaml"))
+    written = [folder / CONFIG_NAME, folder / ".gitignore"]
+    folder.mkdir(parents=True, exist_ok=True)
+    written[0].write_text(_settings_text(base_url, region), encoding="utf-8")
+    written[1].write_text("/output/\n", encoding="utf-8")
+    for source in sources:
+        target = folder / "content" / source.relative_to(STARTER / "content")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+        written.append(target)
     return written

@@ -21,7 +21,7 @@ from leaflets.content.validation import load_content
 REPO = Path(__file__).resolve().parent.parent
 
 CONFIG = """\
-base_url: https://leaflets.test
+base_url: https://leaflets.clinic
 languages: [en]
 publisher: Test clinic
 audiences:
@@ -85,6 +85,7 @@ def tiny_project(tmp_path: Path) -> Path:
     return root
 
 
+DUTCH_TITLE = "title: Testkrampen\n"  # a copy of the English text would be refused
 MATRIX_OUTPUTS = {f"{lang}/{topic}/{audience}/{topic}-{audience}-{lang}.pdf"
                   for lang in ("en", "nl") for topic in ("cramp", "stretch")
                   for audience in ("patient", "clinician")}
@@ -110,7 +111,7 @@ def matrix_project(tiny_project: Path) -> Path:
     translation = f'translation: {{source_hash: "{record}", reviewed: "2026-01-01"}}\n'
     for name, facts in (("cramp", topic), ("stretch", stretch)):
         write(root, {f"content/{name}/topic.yaml": facts, f"content/{name}/en.yaml": TEXT,
-                     f"content/{name}/nl.yaml": TEXT + translation})
+                     f"content/{name}/nl.yaml": DUTCH_TITLE + TEXT.split("\n", 1)[1] + translation})
     return root
 
 

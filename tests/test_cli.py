@@ -1,6 +1,7 @@
 import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 from conftest import REPO, run
@@ -11,7 +12,10 @@ def test_build_writes_the_pdf_in_the_web_layout(tiny_project: Path):
     assert result.exit_code == 0, result.stderr
     pdf = tiny_project / "output/en/cramp/patient/cramp-patient-en.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
-    assert "output/en/cramp/patient/cramp-patient-en.pdf" in result.stdout
+    # the progress log names each output once, then the summary; nothing is listed again
+    assert result.stderr.count("cramp-patient-en.pdf") == 1
+    assert "] rendered: en/cramp/patient/cramp-patient-en.pdf" in result.stderr
+    assert "4 rendered, 0 up to date, 0 failed" in result.stderr and result.stdout == ""
 
 
 def test_build_subset_and_unknown_names_are_usage_errors(tiny_project: Path):
@@ -89,3 +93,47 @@ def test_serve_on_a_taken_port_is_a_usage_error(tiny_project: Path):
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+NO_PANGO = '''\
+# A machine without Pango: cffi cannot open it, in dlopen's own words.
+import cffi
+_dlopen = cffi.FFI.dlopen
+def dlopen(self, name, *args, **kwargs):
+    if "pango" in str(name) or "gobject" in str(name):
+        raise OSError(f"cannot load library '{name}': {name}: cannot open shared object file: "
+                      "No such file or directory")
+    return _dlopen(self, name, *args, **kwargs)
+cffi.FFI.dlopen = dlopen
+'''
+
+
+def test_missing_pango_is_one_line_naming_the_packages(tiny_project: Path, tmp_path: Path):
+    (tmp_path / "sitecustomize.py").write_text(NO_PANGO)
+    env = {"PYTHONPATH": f"{tmp_path}:{REPO}", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "leaflets", "--project", tiny_project,
+                             "build", "-q"], capture_output=True, text=True, env=env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == ("error: WeasyPrint cannot load libgobject-2.0-0: install Pango "
+                             "(Debian/Ubuntu: sudo apt-get install libpango-1.0-0 "
+                             "libpangoft2-1.0-0 libharfbuzz-subset0; elsewhere see WeasyPrint's "
+                             "installation guide)\n")
+    assert not (tiny_project / "output").exists()
+
+
+def test_serve_starts_with_an_unfinished_module_and_serves_the_others(tiny_project: Path):
+    assert run("--project", tiny_project, "new", "topic", "hand-cramps").exit_code == 0
+    server = subprocess.Popen([sys.executable, "-m", "leaflets", "--project", str(tiny_project),
+                               "serve", "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        line = server.stdout.readline()
+        assert line.startswith("Print desk: http://127.0.0.1:"), server.stderr.read()
+        with urllib.request.urlopen(line.split(": ", 1)[1].strip(), timeout=60) as response:
+            page = response.read().decode()
+        assert response.status == 200 and "Test cramps" in page and "hand-cramps" not in page
+    finally:
+        server.terminate()
+        errors = server.communicate(timeout=60)[1]
+    assert "content/hand-cramps/en.yaml" in errors
+    assert "error(s) in" in errors and "the desk serves the other modules." in errors

@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import REPO, run, write
+from leaflets.content.project import is_placeholder
 from pdf_tools import pdf_text
 
 GERMAN_LOCALE = """\
@@ -110,3 +112,59 @@ def test_new_language_mirrors_the_source_text(tiny_project: Path):
 def test_new_refuses_bad_names(tiny_project: Path):
     assert run("--project", tiny_project, "new", "topic", "../evil").exit_code == 2
     assert run("--project", tiny_project, "new", "language", "Deutsch").exit_code == 2
+
+
+def test_new_project_builds_as_it_stands(tmp_path: Path):
+    folder = tmp_path / "clinic"
+    result = run("new", "project", folder, "--base-url", "https://leaflets.riverside.nl",
+                 "--region", "nl")
+    assert result.exit_code == 0, result.stderr
+    assert "Created" in result.stdout and "4 topics" in result.stdout
+    config = yaml.safe_load((folder / "leaflets.yaml").read_text())
+    assert config["base_url"] == "https://leaflets.riverside.nl"
+    assert "# region: nl" in (folder / "leaflets.yaml").read_text()
+    shipped = sorted(p.relative_to(REPO) for p in (REPO / "content").glob("*/*.yaml"))
+    assert sorted(p.relative_to(folder) for p in (folder / "content").glob("*/*.yaml")) == shipped
+    checked = run("--project", folder, "check")
+    assert checked.exit_code == 0 and "ok: 4 topic(s), 48 leaflet(s), 0 warning(s)" in checked.stdout
+    built = run("--project", folder, "build", "--lang", "en", "--topic", "night-leg-cramps",
+                "--audience", "patient", "--strict")
+    assert built.exit_code == 0, built.stderr
+    pdf = folder / "output/en/night-leg-cramps/patient/night-leg-cramps-patient-en.pdf"
+    assert "Night leg cramps" in pdf_text(pdf)
+
+
+def test_new_project_refuses_a_folder_with_files(tmp_path: Path):
+    (tmp_path / "notes.txt").write_text("mine")
+    result = run("new", "project", tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {tmp_path} is not empty; name a new or empty folder "
+                             "(nothing was written)\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    bad = run("new", "project", tmp_path / "x", "--base-url", "leaflets.clinic.nl")
+    assert bad.exit_code == 2 and "is not a web address" in bad.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_placeholder_base_url_warns_and_strict_refuses(tmp_path: Path):
+    folder = tmp_path / "clinic"
+    assert run("new", "project", folder).exit_code == 0
+    warning = ("leaflets.yaml:4:1: base_url: 'https://leaflets.example.org' is a placeholder: "
+               "every QR code would point to it; set base_url to the address where the built "
+               "site is published")
+    checked = run("--project", folder, "check")
+    assert checked.exit_code == 0 and "1 warning(s)" in checked.stdout
+    assert f"{warning} (warning)" in checked.stderr.replace(f"{folder}/", "")
+    strict = run("--project", folder, "build", "--strict", "--lang", "en")
+    assert strict.exit_code == 1 and not (folder / "output").exists()
+    assert f"{warning}\n1 error(s) in 1 file(s); nothing was written." in strict.stderr.replace(
+        f"{folder}/", "")
+
+
+@pytest.mark.parametrize("url, placeholder", [
+    ("https://leaflets.example.org", True), ("https://example.com/x", True),
+    ("http://localhost:8000", True), ("https://leaflets.test", True),
+    ("https://site.example", True), ("https://example.net.nl", False),
+    ("https://leaflets.riverside.nl", False), ("https://notexample.org", False)])
+def test_placeholder_domains(url: str, placeholder: bool):
+    assert is_placeholder(url) is placeholder

@@ -120,7 +120,7 @@ class Fingerprints:
             "settings": self.files(self.settings_files()),
             "templates": self.files(self.template_files()),
             "assets": self.files(tree_files(ASSETS)),
-            "code": self.files(tree_files(PACKAGE_ROOT, skip=["assets"])),
+            "code": self.files(tree_files(PACKAGE_ROOT, skip=["assets", "templates", "starter"])),
             "leaflets": __version__,
             "packages": package_versions(),
             "environment": {name: os.environ.get(name) for name in OUTPUT_ENVIRONMENT},

@@ -4,26 +4,45 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from leaflets.errors import ContentErrors, ErrorList
+from leaflets.errors import ContentError, ContentErrors, ErrorList
 from leaflets.content.loading import Document, load_file
 from leaflets.content.messages import validate_model
 from leaflets.content.paths import inside, resolved, where_it_leads
 from leaflets.content.schema import ProjectConfig
 
 CONFIG_NAME = "leaflets.yaml"
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-BUILTIN_TEMPLATES = PACKAGE_ROOT.parent / "templates"
+PACKAGE_ROOT = Path(str(files("leaflets"))).resolve()
+
+
+def bundled(name: str, checkout_path: str) -> Path:
+    """A folder the wheel carries inside the package (leaflets/<name>); in a source checkout
+    (an editable install, or PYTHONPATH) the same folder at the top of the repository."""
+    packaged = PACKAGE_ROOT / name
+    return packaged if packaged.is_dir() else (PACKAGE_ROOT.parent / checkout_path).resolve()
+
+
+BUILTIN_TEMPLATES = bundled("templates", "templates")
+STARTER = bundled("starter", ".")  # leaflets.yaml and content/ of a new project
 ASSETS = PACKAGE_ROOT / "assets"
+
+
+# Names reserved for examples and tests (RFC 2606, RFC 6761): no clinic publishes there.
+PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
+PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+PLACEHOLDER_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
 class Project:
-    """A project folder and its validated settings."""
+    """A project folder, its validated settings and the warnings they raise."""
 
     root: Path
     config: ProjectConfig
+    warnings: tuple[ContentError, ...] = ()
 
     @property
     def content_dir(self) -> Path:
@@ -116,4 +135,19 @@ def load_project(root: Path) -> Project:
         _check_folders(root, config, document, errors)
     if errors or config is None:
         raise ContentErrors(errors.errors)
-    return Project(root=root.resolve(), config=config)
+    _check_base_url(config.base_url, document, errors)
+    return Project(root=root.resolve(), config=config, warnings=tuple(errors.warnings))
+
+
+def is_placeholder(url: str) -> bool:
+    """A web address on a domain reserved for examples, or on this machine."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return (host in PLACEHOLDER_HOSTS or host.endswith(PLACEHOLDER_SUFFIXES)
+            or any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS))
+
+
+def _check_base_url(base_url: str, document: Document, errors: ErrorList) -> None:
+    if is_placeholder(base_url):
+        errors.warn(document.path, *document.position(("base_url",)), "base_url",
+                    f"{base_url!r} is a placeholder: every QR code would point to it; set "
+                    "base_url to the address where the built site is published")

@@ -251,6 +251,13 @@ def _check_parity(source: Document, target: Document, lang: str, source_lang: st
                        f"missing; the {source_lang} text has it")
 
 
+def _untranslated(source: Document, target: Document) -> bool:
+    """A translation whose every text is the source's, word for word: a copy, not a translation."""
+    def texts(document: Document) -> list[tuple]:
+        return [leaf for leaf in text_leaves(document.data) if leaf[0][:1] != ("translation",)]
+    return texts(source) == texts(target)
+
+
 def _check_review(topic: Topic, document: Document, today: date, strict: bool,
                   errors: ErrorList) -> None:
     if date.fromisoformat(topic.review.next_review) < today:
@@ -318,6 +325,11 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
         expected_hash = source_hash(source)
         for lang, document in documents.items():
             if lang == source_lang:
+                continue
+            if _untranslated(source, document):
+                errors.add(document.path, 1, 1, "", f"the same text as {source_lang}.yaml: it "
+                           f"would publish the {source_lang} text as {lang}; translate it, or "
+                           f"remove {lang} from `languages:` in leaflets.yaml until it is")
                 continue
             _check_parity(source, document, lang, source_lang, errors)
             if lang in texts:

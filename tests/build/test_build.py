@@ -132,8 +132,10 @@ ALL_PAGES = ({name.rsplit("/", 1)[0] + "/index.html" for name in ALL}
 
 
 def written(result) -> set[str]:
-    """The outputs a build wrote, from the paths it lists on stdout."""
-    return {line.removeprefix("output/") for line in result.stdout.splitlines()}
+    """The outputs a (successful) build wrote: its progress log names each output once."""
+    assert result.stdout == ""
+    return {line.split(" rendered: ", 1)[1] for line in result.stderr.splitlines()
+            if " rendered: " in line}
 
 
 def pdfs(outputs: set[str]) -> set[str]:

@@ -163,3 +163,10 @@ def test_check_knows_every_interface_string_the_templates_look_up():
     assert plain and counted
     assert plain | built_in <= set(INTERFACE_STRINGS)
     assert counted <= set(COUNTED_STRINGS)
+
+def test_a_copy_of_the_source_text_is_not_a_translation(tiny_project: Path):
+    _with_dutch(tiny_project, (tiny_project / "content/cramp/en.yaml").read_text())
+    found = "\n".join(errors_of(tiny_project))
+    assert found.endswith("content/cramp/nl.yaml:1:1: (file): the same text as en.yaml: it would "
+                          "publish the en text as nl; translate it, or remove nl from "
+                          "`languages:` in leaflets.yaml until it is")

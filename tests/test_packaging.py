@@ -1,0 +1,59 @@
+"""The wheel carries everything a build needs, and a project made from it builds outside the
+repository: templates, pictures, fonts, icons and the starter content, found inside the package."""
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from pdf_tools import pdf_text
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("wheel")
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", folder,
+                             REPO], capture_output=True, text=True, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return next(folder.glob("leaflets-*.whl")), result.stdout + result.stderr
+
+
+def test_the_wheel_carries_code_templates_assets_and_starter_content(wheel):
+    path, log = wheel
+    assert "would be ignored" not in log and "BuildBackendWarning" not in log
+    names = set(zipfile.ZipFile(path).namelist())
+    expected = {f"leaflets/{p.relative_to(REPO / 'leaflets').as_posix()}"
+                for p in (REPO / "leaflets").rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts}
+    expected |= {f"leaflets/templates/{p.relative_to(REPO / 'templates').as_posix()}"
+                 for p in (REPO / "templates").rglob("*") if p.is_file()}
+    expected |= {f"leaflets/starter/{p.relative_to(REPO).as_posix()}"
+                 for p in (REPO / "content").glob("*/*.yaml")}
+    expected.add("leaflets/starter/leaflets.yaml")
+    assert expected - names == set()
+
+
+def test_a_project_made_from_the_wheel_builds_outside_the_repository(wheel, tmp_path: Path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel[0]).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+
+    def leaflets(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "leaflets", *args], capture_output=True,
+                              text=True, cwd=tmp_path, env=env)
+
+    where = subprocess.run([sys.executable, "-c", "import leaflets; print(leaflets.__file__)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env).stdout
+    assert where.startswith(str(site))
+    made = leaflets("new", "project", "clinic", "--base-url", "https://leaflets.riverside.nl")
+    assert made.returncode == 0, made.stderr
+    built = leaflets("--project", "clinic", "build", "--strict", "--lang", "nl",
+                     "--topic", "night-leg-cramps", "--audience", "patient")
+    assert built.returncode == 0, built.stderr
+    pdf = tmp_path / "clinic/output/nl/night-leg-cramps/patient/night-leg-cramps-patient-nl.pdf"
+    assert "kramp" in pdf_text(pdf).lower()
+    assert (tmp_path / "clinic/output/index.html").is_file()
