@@ -222,7 +222,7 @@ class Services(Model):
 class Readability(Model):
     """The plain-language measure that suits the language, and its target."""
 
-    formula: Literal["flesch-kincaid-grade", "flesch-douma", "flesch-oborneva", "lix"]
+    formula: Literal["flesch-kincaid-grade", "flesch-douma", "flesch-oborneva", "lix", "none"]
     target: float
     max_words_per_sentence: float | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -18,11 +19,16 @@ from leaflets.content.tree import (LOCALES_DIR, TOPIC_FILE, Content, Module, sou
                                    text_leaves, topic_folders)
 from leaflets.errors import ContentErrors, ErrorList
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# \d is every Unicode decimal digit: 10, ١٠ (Arabic) and ۱۰ (Persian) are one number.
+_NUMBER = re.compile(r"\d+(?:[.,\u066b]\d+)?")
+
+
+def _ascii_number(number: str) -> str:
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else "." for c in number)
 
 
 def _numbers(text: str) -> list[str]:
-    return sorted(n.replace(",", ".") for n in _NUMBER.findall(markup.plain(text)))
+    return sorted(_ascii_number(n) for n in _NUMBER.findall(markup.plain(text)))
 
 
 def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:

@@ -11,8 +11,8 @@ def test_english_syllables(word, syllables):
     assert r.english_syllables(word) == syllables
 
 
-def test_russian_syllables_are_vowels():
-    assert r.russian_syllables("судороги") == 4
+def test_cyrillic_syllables_are_vowels():
+    assert r.cyrillic_syllables("судороги") == 4
 
 
 def test_items_end_sentences_and_grade_is_low_for_plain_text():
