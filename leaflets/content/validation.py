@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from leaflets.content import markup, messages
+from leaflets.content.fonts import check_coverage
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
 from leaflets.content.messages import validate_model
 from leaflets.content.paths import inside
@@ -43,6 +44,8 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
             continue
         document = load_file(path, errors, project.root)
         locale = validate_model(Locale, document, errors) if document else None
+        if document:
+            check_coverage(document, errors)
         if locale:
             locales[lang] = locale
             documents[lang] = document
@@ -262,6 +265,7 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
         text = validate_model(TopicText, document, errors) if document else None
         if document:
             documents[lang] = document
+            check_coverage(document, errors)
         if text:
             texts[lang] = text
             if topic:
