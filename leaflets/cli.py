@@ -203,6 +203,17 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
         sys.exit(1)
 
 
+def _hyphenation_line(content) -> str:
+    """Which languages WeasyPrint hyphenates (Pyphen has patterns) and which it leaves whole."""
+    from leaflets.assemble.leaflet import translator
+
+    found = {lang: translator(content, lang).hyphenation for lang in content.project.config.languages}
+    used = [f"{lang} ({patterns})" for lang, patterns in found.items() if patterns]
+    off = [lang for lang, patterns in found.items() if not patterns]
+    return ("hyphenation: " + (", ".join(used) or "none")
+            + (f"; off for {', '.join(off)} (Pyphen has no patterns)" if off else ""))
+
+
 @cli.command()
 @click.option("--strict", is_flag=True,
               help="Treat warnings (reviews due, stale translations) as errors.")
@@ -217,10 +228,18 @@ def check(ctx: click.Context, strict: bool) -> None:
     load_clinic(content.project)  # the profile named in leaflets.yaml, if any
     results = readability.measure_all(content)
     click.echo(readability.table(results))
+    click.echo(_hyphenation_line(content))
     missed = [r for r in results if r.applies and not r.passed]
-    if missed:
-        click.echo(f"{len(missed)} leaflet(s) miss their plain-language target: use shorter "
+    unfit = sorted({(r.lang, r.formula) for r in missed if not r.fits})
+    for lang, formula in unfit:
+        click.echo(f"{lang}: {formula} counts the letters of another script; set "
+                   f"readability.formula in _locales/{lang}.yaml to one made for this language, "
+                   "or to `none` where no validated measure exists.", err=True)
+    hard = [r for r in missed if r.fits]
+    if hard:
+        click.echo(f"{len(hard)} leaflet(s) miss their plain-language target: use shorter "
                    "sentences and everyday words, then run leaflets check again.", err=True)
+    if missed:
         sys.exit(1)
     click.echo(f"ok: {len(content.modules)} topic(s), {len(leaflet_keys(content))} leaflet(s), "
                f"{len(content.warnings)} warning(s)")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import babel
 import yaml
 
 from leaflets.content.project import Project
 from leaflets.content.loading import Document, load_file
 from leaflets.errors import ContentErrors, ErrorList
+from leaflets.content.validation import plural_categories
 from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash, topic_folders
 
 DEFAULT_LAYOUT = ["what-it-is", "why", "what-to-do", "diagram", "prevent", "checklist", "get-help"]
@@ -77,12 +79,23 @@ def new_topic(project: Project, topic: str) -> list[Path]:
     return written
 
 
+def _plural_forms(strings: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Every plural string with exactly the forms CLDR gives `lang` (uk: one, few, many, other)."""
+    try:
+        categories = plural_categories(lang)
+    except (ValueError, babel.UnknownLocaleError):
+        return strings  # `check` asks for a locale CLDR knows
+    return {key: {category: "" for category in categories} if isinstance(value, dict) else value
+            for key, value in strings.items()}
+
+
 def new_language(project: Project, lang: str) -> list[Path]:
     """A locale file and a text file per topic, shaped like the source language's."""
     source = project.config.source_language
     locale = _load(project.content_dir / LOCALES_DIR / f"{source}.yaml", project).data
     blank_locale = _blank(locale)
     blank_locale["locale"] = lang
+    blank_locale["strings"] = _plural_forms(blank_locale.get("strings", {}), lang)
     blank_locale["readability"] = {"formula": "lix", "target": 40, "max_words_per_sentence": 15}
     written = [_dump(project.content_dir / LOCALES_DIR / f"{lang}.yaml",
                      f"# Interface strings and local services for {lang!r}. Set `locale` to a "

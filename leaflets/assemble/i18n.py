@@ -9,6 +9,7 @@ from enum import StrEnum
 from functools import cached_property
 
 import babel
+import pyphen
 from babel.dates import format_date
 
 from leaflets.content.markup import isolate_ltr
@@ -49,6 +50,11 @@ class Translator:
     @cached_property
     def direction(self) -> Direction:
         return Direction.of(self.locale.locale)
+
+    @property
+    def hyphenation(self) -> str | None:
+        """The Pyphen patterns WeasyPrint hyphenates this language with, or None: no hyphens."""
+        return pyphen.language_fallback(self.lang_tag)
 
     def words(self, text: str) -> str:
         """Text as it is set: in right-to-left text, left-to-right runs are isolated."""

@@ -8,6 +8,8 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+import babel
+
 from leaflets.content import markup, messages
 from leaflets.content.fonts import check_coverage
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
@@ -53,6 +55,7 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
     for lang, locale in locales.items():
         document = documents[lang]
         _check_placeholders(locale, document, errors)
+        _check_plurals(locale, document, errors)
         for audience in project.config.audiences:
             if audience not in locale.audiences:
                 errors.add(document.path, *document.position(("audiences",)), "audiences",
@@ -99,6 +102,35 @@ def _check_placeholders(locale: Locale, document: Document, errors: ErrorList) -
         if problem:
             errors.add(document.path, *document.position(key_path), format_key(key_path),
                        problem)
+
+
+PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
+
+
+def plural_categories(locale: str) -> tuple[str, ...]:
+    """The CLDR plural categories of the locale's language, in CLDR's order."""
+    tags = babel.Locale.parse(locale).plural_form.tags | {"other"}
+    return tuple(category for category in PLURAL_ORDER if category in tags)
+
+
+def _check_plurals(locale: Locale, document: Document, errors: ErrorList) -> None:
+    """Each plural string has every form CLDR gives the language ("5 секунд", not "5 секунди")."""
+    try:
+        needed = plural_categories(locale.locale)
+    except (ValueError, babel.UnknownLocaleError):
+        errors.add(document.path, *document.position(("locale",)), "locale",
+                   f"{locale.locale!r} is not a locale CLDR knows; write one such as de_DE or uk")
+        return
+    for key, value in locale.strings.items():
+        if not isinstance(value, PluralText):
+            continue
+        missing = [category for category in needed if getattr(value, category) is None]
+        if missing:
+            errors.add(document.path, *document.position(("strings", key)), f"strings.{key}",
+                       f"{'the plural form' if len(missing) == 1 else 'the plural forms'} "
+                       f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing; "
+                       f"{locale.locale} "
+                       f"needs {', '.join(needed)} (CLDR plural rules)")
 
 
 def _check_topic(folder: Path, topic: Topic, document: Document, project: Project,
