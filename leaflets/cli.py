@@ -379,5 +379,58 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
                                "--port or --host") from None
 
 
+@cli.group()
+def translate() -> None:
+    """Exchange a language's text with translators as gettext PO files (Poedit, Weblate...)."""
+
+
+@translate.command("export")
+@click.option("--lang", required=True, metavar="LANG", help="The language to translate into.")
+@click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write <lang>/<topic>.po (default: translations/ in the project).")
+@click.pass_context
+def translate_export(ctx: click.Context, lang: str, topics: tuple[str, ...],
+                     output: Path | None) -> None:
+    """Write one PO file per topic: context = key, msgid = source, msgstr = translation."""
+    from leaflets.content.catalog import CATALOG_DIR, export_language
+    from leaflets.content.tree import topic_folders
+
+    project = _project(ctx)
+    if lang not in project.config.languages or lang == project.config.source_language:
+        raise click.UsageError(f"--lang must be one of the translated languages in "
+                               f"leaflets.yaml, not {lang!r}")
+    known = [folder.name for folder in topic_folders(project)]
+    for topic in topics:
+        if topic not in known:
+            raise click.UsageError(f"unknown topic {topic!r}; use one of {', '.join(known)}")
+    written = export_language(project, lang, list(topics) or known,
+                              output or project.root / CATALOG_DIR)
+    for path in written:
+        click.echo(_shown_path(path))
+
+
+@translate.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", default=None, metavar="LANG",
+              help="The language, when a PO file's Language header does not say it.")
+@click.pass_context
+def translate_import(ctx: click.Context, files: tuple[Path, ...], lang: str | None) -> None:
+    """Write PO files back into the language files, keeping their comments and order."""
+    from leaflets.content.catalog import import_catalog
+
+    project = _project(ctx)
+    for path in files:
+        written = import_catalog(project, path, lang)
+        click.echo(f"{_shown_path(path)}: " + (f"wrote {_shown_path(written)}" if written
+                                                else "no change"))
+
+
+def _shown_path(path: Path) -> str:
+    path = path.resolve()
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
 def main() -> None:
     cli(prog_name="leaflets")

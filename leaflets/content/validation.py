@@ -30,7 +30,7 @@ def _ascii_number(number: str) -> str:
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else "." for c in number)
 
 
-def _numbers(text: str) -> list[str]:
+def numbers(text: str) -> list[str]:
     return sorted(_ascii_number(n) for n in _NUMBER.findall(markup.plain(text)))
 
 
@@ -225,7 +225,7 @@ def _check_parity(source: Document, target: Document, lang: str, source_lang: st
     for key_path, value in text_leaves(target.data):
         if key_path[:1] == ("translation",) or key_path not in source_texts:
             continue
-        expected, found = _numbers(source_texts[key_path]), _numbers(value)
+        expected, found = numbers(source_texts[key_path]), numbers(value)
         if expected != found:
             errors.add(target.path, *target.position(key_path), format_key(key_path),
                        f"the numbers differ from the {source_lang} text: {source_lang} has "
