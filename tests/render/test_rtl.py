@@ -55,8 +55,9 @@ def test_get_help_heading_reads_in_order(arabic_build: Path):
     """"NHS 111" stays inside the sentence, where the Arabic puts it."""
     # pdftotext marks embeddings (U+202A-202C) and moves spaces around them: compare the
     # order of everything else.
-    text = re.sub(r"[\s\u202a-\u202e\u2066-\u2069]", "", pdf_text(arabic_build / PDF))
+    text = re.sub(r"[\s\u200b\u202a-\u202e\u2066-\u2069]", "", pdf_text(arabic_build / PDF))
     assert "اطلبالمساعدةاليوم:اتصلبـNHS111إذا" in text
+    assert "https://www.nhs.uk/" in text and "leaflets.test/ar/cramp/patient" in text
 
 
 def test_body_lines_end_at_the_right_margin(arabic_build: Path):
