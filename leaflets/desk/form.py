@@ -13,6 +13,7 @@ from typing import Mapping
 
 from pydantic import TypeAdapter, ValidationError
 
+from leaflets.content.fonts import describe, uncovered
 from leaflets.content.characters import NOT_TYPED
 from leaflets.content.clinic import Clinic
 from leaflets.content.schema import Line, Phone
@@ -60,6 +61,10 @@ def _text(form: Mapping[str, str], field: str) -> str:
         raise FormError(field, "it contains control characters or line breaks; type plain text")
     if field in MAX_LINES and value.count("\n") >= MAX_LINES[field]:
         raise FormError(field, f"use at most {MAX_LINES[field]} lines")
+    missing = uncovered(value)
+    if missing:
+        raise FormError(field, f"the leaflet fonts cannot print {describe(missing[:3])}; "
+                        "type it in a script they cover")
     return value
 
 
