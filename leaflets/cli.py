@@ -386,21 +386,25 @@ def translate() -> None:
 
 @translate.command("export")
 @click.option("--lang", required=True, metavar="LANG", help="The language to translate into.")
-@click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic.")
+@click.option("--topic", "topics", multiple=True, metavar="TOPIC",
+              help="Only this topic (`_locales`: only the interface strings).")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write <lang>/<topic>.po (default: translations/ in the project).")
 @click.pass_context
 def translate_export(ctx: click.Context, lang: str, topics: tuple[str, ...],
                      output: Path | None) -> None:
-    """Write one PO file per topic: context = key, msgid = source, msgstr = translation."""
-    from leaflets.content.catalog import CATALOG_DIR, export_language
+    """Write one PO file per topic, and _locales.po for the interface strings.
+
+    Each entry: context = key path, msgid = source text, msgstr = translation.
+    """
+    from leaflets.content.catalog import CATALOG_DIR, LOCALES, export_language
     from leaflets.content.tree import topic_folders
 
     project = _project(ctx)
     if lang not in project.config.languages or lang == project.config.source_language:
         raise click.UsageError(f"--lang must be one of the translated languages in "
                                f"leaflets.yaml, not {lang!r}")
-    known = [folder.name for folder in topic_folders(project)]
+    known = [LOCALES, *(folder.name for folder in topic_folders(project))]
     for topic in topics:
         if topic not in known:
             raise click.UsageError(f"unknown topic {topic!r}; use one of {', '.join(known)}")

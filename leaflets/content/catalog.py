@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,8 @@ from ruamel.yaml.scalarstring import ScalarString
 from leaflets.content import markup
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
 from leaflets.content.project import Project
-from leaflets.content.tree import source_hash, text_leaves
-from leaflets.content.validation import numbers
+from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash, text_leaves
+from leaflets.content.validation import numbers, plural_categories
 from leaflets.errors import ContentErrors, ErrorList, LeafletsError
 
 CATALOG_DIR = "translations"
@@ -54,8 +55,30 @@ def _load(path: Path, project: Project) -> Document:
     return document
 
 
+LOCALES = "_locales"  # the catalog name of the interface strings, beside the topics
+_NOT_TEXT = ("locale", "readability")  # locale settings, not words to translate
+
+
 def _translatable(document: Document) -> list[tuple[KeyPath, str]]:
     return [(key, text) for key, text in text_leaves(document.data) if key[:1] != ("translation",)]
+
+
+def _locale_entries(document: Document, lang: str) -> list[tuple[KeyPath, str]]:
+    """The interface words; a plural string has one entry per CLDR category of `lang`."""
+    entries: list[tuple[KeyPath, str]] = []
+    plurals: set[KeyPath] = set()
+    for key, text in text_leaves(document.data):
+        if key[:1] in [(name,) for name in _NOT_TEXT]:
+            continue
+        if key[0] == "strings" and len(key) == 3:
+            if key[:2] not in plurals:
+                plurals.add(key[:2])
+                forms = document.data["strings"][key[1]]
+                entries += [((*key[:2], category), forms.get(category, forms.get("other", "")))
+                            for category in plural_categories(lang)]
+            continue
+        entries.append((key, text))
+    return entries
 
 
 def _is_stale(target: Document | None, expected_hash: str) -> bool:
@@ -63,37 +86,58 @@ def _is_stale(target: Document | None, expected_hash: str) -> bool:
     return not isinstance(record, dict) or record.get("source_hash") != expected_hash
 
 
-def topic_catalog(project: Project, topic: str, lang: str) -> Catalog:
-    """The PO catalog of one topic's text in `lang`, against the source language."""
-    folder = project.content_dir / topic
-    source = _load(folder / f"{project.config.source_language}.yaml", project)
-    target_path = folder / f"{lang}.yaml"
-    target = _load(target_path, project) if target_path.is_file() else None
+@dataclass(frozen=True)
+class _Files:
+    """One catalog's files: the source language's, the translation's, and its entries."""
+
+    name: str
+    source: Document
+    target_path: Path
+    entries: list[tuple[KeyPath, str]]
+    version: str = ""
+
+    @classmethod
+    def of(cls, project: Project, name: str, lang: str) -> _Files:
+        source_lang = project.config.source_language
+        if name == LOCALES:
+            folder = project.content_dir / LOCALES_DIR
+            source = _load(folder / f"{source_lang}.yaml", project)
+            return cls(name, source, folder / f"{lang}.yaml", _locale_entries(source, lang))
+        folder = project.content_dir / name
+        source = _load(folder / f"{source_lang}.yaml", project)
+        review = load_file(folder / TOPIC_FILE, ErrorList(), project.root)
+        version = ((review.data or {}).get("review") or {}).get("version", "") if review else ""
+        return cls(name, source, folder / f"{lang}.yaml", _translatable(source), str(version))
+
+
+def topic_catalog(project: Project, name: str, lang: str) -> Catalog:
+    """The PO catalog of one topic's text (or of the interface strings) in `lang`."""
+    files = _Files.of(project, name, lang)
+    target = _load(files.target_path, project) if files.target_path.is_file() else None
     current = dict(text_leaves(target.data)) if target else {}
-    stale = _is_stale(target, source_hash(source))
-    review = load_file(folder / "topic.yaml", ErrorList(), project.root)
-    version = str(((review.data or {}).get("review") or {}).get("version", "")) if review else ""
-    catalog = Catalog(locale=lang, project=topic, version=version, fuzzy=False,
+    stale = name != LOCALES and _is_stale(target, source_hash(files.source))
+    catalog = Catalog(locale=lang, project=name, version=files.version, fuzzy=False,
                       creation_date=_EPOCH, revision_date=_EPOCH, header_comment=(
-                          f"# {topic}: the {project.config.source_language} text and its "
+                          f"# {name}: the {project.config.source_language} text and its "
                           f"{lang} translation.\n# Written by `leaflets translate export`; bring "
                           f"it back with `leaflets translate import`."))
-    where = source.path.relative_to(project.root).as_posix()
-    for key_path, text in _translatable(source):
+    where = files.source.path.relative_to(project.root).as_posix()
+    for key_path, text in files.entries:
         translation = current.get(key_path, "")
-        catalog.add(text, translation, locations=[(where, source.position(key_path)[0])],
+        line = files.source.position(key_path)[0]
+        catalog.add(text, translation, locations=[(where, line)],
                     flags=["fuzzy"] if stale and translation else [],
                     context=format_key(key_path))
     return catalog
 
 
-def export_language(project: Project, lang: str, topics: list[str], folder: Path) -> list[Path]:
-    """Write translations/<lang>/<topic>.po for each topic; returns the files written."""
+def export_language(project: Project, lang: str, names: list[str], folder: Path) -> list[Path]:
+    """Write <folder>/<lang>/<name>.po for each topic (and _locales); the files written."""
     written = []
-    for topic in topics:
+    for name in names:
         buffer = io.BytesIO()
-        write_po(buffer, topic_catalog(project, topic, lang), width=0)
-        path = folder / lang / f"{topic}.po"
+        write_po(buffer, topic_catalog(project, name, lang), width=0)
+        path = folder / lang / f"{name}.po"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(buffer.getvalue())
         written.append(path)
@@ -101,13 +145,19 @@ def export_language(project: Project, lang: str, topics: list[str], folder: Path
 
 
 def _entry_problem(message: Message, source: dict[KeyPath, str], key_path: KeyPath,
-                   lang: str, source_lang: str) -> str | None:
-    """Why an entry cannot be imported, or None."""
+                   lang: str, source_lang: str | None) -> str | None:
+    """Why an entry cannot be imported, or None.
+
+    Interface strings name local services ("NHS 111", "112"), so only topic text must keep
+    the source's numbers; `source_lang` is None for them.
+    """
     if key_path not in source:
-        return f"the {source_lang} text has no {message.context!r}; export again"
+        return f"the source text has no {message.context!r}; export again"
     if source[key_path] != message.id:
-        return (f"the {source_lang} text changed since this file was exported; export again and "
+        return ("the source text changed since this file was exported; export again and "
                 "translate the new text")
+    if source_lang is None:
+        return None
     if numbers(message.string) != numbers(message.id):
         return (f"the numbers differ from the {source_lang} text: {source_lang} has "
                 f"{', '.join(numbers(message.id)) or 'none'}, {lang} has "
@@ -148,36 +198,35 @@ def _read(po_path: Path) -> Catalog:
 
 
 def import_catalog(project: Project, po_path: Path, lang: str | None = None) -> Path | None:
-    """Write one PO file back into content/<topic>/<lang>.yaml; None if nothing changed."""
+    """Write one PO file back into its language file; None if nothing changed."""
     catalog = _read(po_path)
     lang = lang or catalog.locale_identifier
-    topic = catalog.project or po_path.stem
-    folder = project.content_dir / topic
-    source_lang = project.config.source_language
-    if not lang or not (folder / f"{source_lang}.yaml").is_file():
-        raise LeafletsError(f"{po_path}: names topic {topic!r} and language {lang!r}; the file "
+    name = catalog.project or po_path.stem
+    known = name == LOCALES or (project.content_dir / name / TOPIC_FILE).is_file()
+    if not lang or not known or "/" in name or name.startswith("."):
+        raise LeafletsError(f"{po_path}: names topic {name!r} and language {lang!r}; the file "
                             "must come from `leaflets translate export` (or pass --lang)")
-    target_path = folder / f"{lang}.yaml"
-    if not target_path.is_file():
-        raise LeafletsError(f"{target_path} does not exist; create it with: leaflets new "
+    files = _Files.of(project, name, lang)
+    if not files.target_path.is_file():
+        raise LeafletsError(f"{files.target_path} does not exist; create it with: leaflets new "
                             f"language {lang}")
-    source_document = _load(folder / f"{source_lang}.yaml", project)
-    source = dict(_translatable(source_document))
-    original = target_path.read_text(encoding="utf-8")
+    source = dict(files.entries)
+    original = files.target_path.read_text(encoding="utf-8")
     data = _yaml().load(original)
-    complete = _apply(catalog, po_path, data, source, lang, source_lang)
-    if complete == len(source):
-        _record(data, source_hash(source_document))
+    parity = None if name == LOCALES else project.config.source_language
+    complete = _apply(catalog, po_path, data, source, lang, parity)
+    if complete == len(source) and name != LOCALES:
+        _record(data, source_hash(files.source))
     buffer = io.StringIO()
     _yaml().dump(data, buffer)
     if buffer.getvalue() == original:
         return None
-    target_path.write_text(buffer.getvalue(), encoding="utf-8")
-    return target_path
+    files.target_path.write_text(buffer.getvalue(), encoding="utf-8")
+    return files.target_path
 
 
 def _apply(catalog: Catalog, po_path: Path, data: Any, source: dict[KeyPath, str], lang: str,
-           source_lang: str) -> int:
+           source_lang: str | None) -> int:
     """Set every confirmed translation; raise every problem, located in the PO file."""
     errors = ErrorList()
     confirmed = 0
@@ -188,7 +237,7 @@ def _apply(catalog: Catalog, po_path: Path, data: Any, source: dict[KeyPath, str
         problem = _entry_problem(message, source, key_path, lang, source_lang)
         if problem is None and not _set(data, key_path, message.string):
             problem = (f"the {lang} file has no place for {message.context!r}; give it the "
-                       f"shape of the {source_lang} file and import again")
+                       "shape of the source language's file and import again")
         if problem:
             errors.add(po_path, message.lineno or 1, 1, message.context or "", problem)
         confirmed += 1

@@ -60,11 +60,10 @@ def test_export_then_import_is_a_no_op(project: Path):
     result = run("--project", project, "translate", "export", "--lang", "nl")
     assert result.exit_code == 0, result.stderr
     pos = sorted((project / "translations/nl").glob("*.po"))
-    assert [p.stem for p in pos] == sorted(p.name for p in (REPO / "content").iterdir()
-                                           if not p.name.startswith("_"))
+    assert [p.stem for p in pos] == sorted(p.name for p in (REPO / "content").iterdir())
     result = run("--project", project, "translate", "import", *pos)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.count("no change") == 4
+    assert result.stdout.count("no change") == 5
     assert _files(project) == before
     again = project / "again"
     run("--project", project, "translate", "export", "--lang", "nl", "--output", again)
@@ -113,6 +112,20 @@ def test_import_changes_that_text_only_and_records_the_source_hash(project: Path
     assert "night-leg-cramps/nl.yaml" not in check.stderr, check.stderr
 
 
+def test_interface_strings_have_every_plural_form_of_the_language(project: Path):
+    """Russian needs one, few, many and other: four entries, whatever English has."""
+    result = run("--project", project, "translate", "export", "--lang", "ru", "--topic", "_locales")
+    assert result.exit_code == 0, result.stderr
+    catalog = _catalog(project / "translations/ru/_locales.po")
+    forms = {m.context: m for m in catalog if m.context and m.context.startswith("strings.hold_")}
+    assert sorted(forms) == [f"strings.hold_seconds.{c}" for c in ("few", "many", "one", "other")]
+    assert forms["strings.hold_seconds.few"].id == "Hold for {n} seconds"
+    assert forms["strings.hold_seconds.few"].string == "Держите {n} секунды"
+    assert catalog.get("Call {emergency} or go to A&E if", context="tiers.emergency").string \
+        == "Звоните {emergency} или 112, если"
+    assert not any(m.context and m.context.startswith(("locale", "readability")) for m in catalog)
+
+
 def test_import_refuses_other_numbers_or_citations_at_their_line(project: Path):
     run("--project", project, "translate", "export", "--lang", "nl")
     po = project / PO
@@ -133,3 +146,20 @@ def test_import_refuses_other_numbers_or_citations_at_their_line(project: Path):
                              "the en text: en has 10, nl has 15; keep every number")
     assert lines[0].startswith(str(po)) and lines[2].startswith("2 error(s) in 1 file(s)")
     assert _files(project) == before
+
+
+def test_a_missing_plural_form_is_filled_in_through_the_po_file(project: Path):
+    ru = project / "content/_locales/ru.yaml"
+    ru.write_text(ru.read_text().replace("    few: Держите {n} секунды\n", ""))
+    assert run("--project", project, "check").exit_code == 1
+    run("--project", project, "translate", "export", "--lang", "ru", "--topic", "_locales")
+    po = project / "translations/ru/_locales.po"
+    catalog = _catalog(po)
+    few = catalog.get("Hold for {n} seconds", context="strings.hold_seconds.few")
+    assert few.string == ""
+    few.string = "Держите {n} секунды"
+    _save(catalog, po)
+    result = run("--project", project, "translate", "import", po)
+    assert result.exit_code == 0, result.stderr
+    assert "    few: Держите {n} секунды\n" in ru.read_text()
+    assert run("--project", project, "check").exit_code == 0
