@@ -89,6 +89,17 @@ def _plural_forms(strings: dict[str, Any], lang: str) -> dict[str, Any]:
             for key, value in strings.items()}
 
 
+def _readability(lang: str) -> dict[str, Any]:
+    """A measure made for the language's script (CLDR's likely script), or none at all."""
+    likely = babel.core.get_global("likely_subtags").get(lang, "")
+    script = likely.split("_")[1] if likely.count("_") == 2 else ""
+    if script == "Latn":
+        return {"formula": "lix", "target": 40, "max_words_per_sentence": 15}
+    if script == "Cyrl":
+        return {"formula": "flesch-oborneva", "target": 50}
+    return {"formula": "none", "target": 0}
+
+
 def new_language(project: Project, lang: str) -> list[Path]:
     """A locale file and a text file per topic, shaped like the source language's."""
     source = project.config.source_language
@@ -96,11 +107,11 @@ def new_language(project: Project, lang: str) -> list[Path]:
     blank_locale = _blank(locale)
     blank_locale["locale"] = lang
     blank_locale["strings"] = _plural_forms(blank_locale.get("strings", {}), lang)
-    blank_locale["readability"] = {"formula": "lix", "target": 40, "max_words_per_sentence": 15}
+    blank_locale["readability"] = _readability(lang)
     written = [_dump(project.content_dir / LOCALES_DIR / f"{lang}.yaml",
                      f"# Interface strings and local services for {lang!r}. Set `locale` to a "
-                     "Babel locale such as de_DE, and pick the readability formula that suits "
-                     "the language.\n", blank_locale)]
+                     "Babel locale such as de_DE, and check that the readability formula suits "
+                     "the language (`none` where no validated measure exists).\n", blank_locale)]
     for folder in topic_folders(project):
         source_document = _load(folder / f"{source}.yaml", project)
         text = _blank({k: v for k, v in source_document.data.items() if k != "translation"})

@@ -114,6 +114,11 @@ def test_new_language_has_every_cldr_plural_form(tiny_project: Path):
     locale = yaml.safe_load((tiny_project / "content/_locales/uk.yaml").read_text())
     assert locale["strings"]["hold_seconds"] == {"one": "", "few": "", "many": "", "other": ""}
     assert locale["strings"]["site_name"] == ""
+    assert locale["readability"]["formula"] == "flesch-oborneva"  # a Cyrillic measure
+    run("--project", tiny_project, "new", "language", "ar")
+    arabic = yaml.safe_load((tiny_project / "content/_locales/ar.yaml").read_text())
+    assert arabic["readability"]["formula"] == "none"
+    assert list(arabic["strings"]["hold_seconds"]) == ["zero", "one", "two", "few", "many", "other"]
 
 
 def test_new_refuses_bad_names(tiny_project: Path):
