@@ -201,7 +201,8 @@ def check_fonts_embedded(pdf: pikepdf.Pdf, expected: Expected | None) -> list[st
 
 
 _SHOW_TEXT = {"Tj", "'", '"', "TJ"}
-_CID_ZERO = re.compile(rb"<([0-9a-fA-F]{4})>\s+0\b(?!\s*<)")
+_CID_CHARS = re.compile(rb"begincidchar(.*?)endcidchar", re.DOTALL)
+_CID_ZERO = re.compile(rb"<([0-9a-fA-F]{4})>\s+0\b")
 
 
 def _notdef_codes(font: pikepdf.Object) -> frozenset[bytes]:
@@ -211,7 +212,8 @@ def _notdef_codes(font: pikepdf.Object) -> frozenset[bytes]:
     encoding = font.get("/Encoding")
     if isinstance(encoding, pikepdf.Stream):  # WeasyPrint's own CMap: `<0cf5> 0` is a box
         return frozenset(bytes.fromhex(code.decode())
-                         for code in _CID_ZERO.findall(encoding.read_bytes()))
+                         for block in _CID_CHARS.findall(encoding.read_bytes())
+                         for code in _CID_ZERO.findall(block))
     return frozenset({b"\0\0"})  # Identity-H: the code is the glyph id
 
 
