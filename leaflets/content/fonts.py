@@ -45,12 +45,24 @@ def describe(characters: list[str]) -> str:
                      for ch in characters)
 
 
+def _column(document: Document, line: int, column: int, character: str) -> int:
+    """The column of `character` on the value's line, when the value starts on it."""
+    try:
+        text = document.path.read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, UnicodeError, IndexError):
+        return column
+    found = text.find(character, column - 1)
+    return found + 1 if found >= 0 else column
+
+
 def check_coverage(document: Document, errors: ErrorList, folder: Path = FONTS_DIR) -> None:
-    """Report, at its key, every text that uses a character no bundled font covers."""
+    """Report, at the first one, every text that uses a character no bundled font covers."""
     for key_path, value in text_leaves(document.data):
         missing = uncovered(value, folder)
         if missing:
-            errors.add(document.path, *document.position(key_path), format_key(key_path),
+            line, column = document.position(key_path)
+            column = _column(document, line, column, missing[0])
+            errors.add(document.path, line, column, format_key(key_path),
                        f"no bundled font has {describe(missing)}: it would print as a box; "
                        "write it in a script the leaflets fonts cover, or add a Noto font for "
                        "it to leaflets/assets/fonts")
