@@ -75,6 +75,8 @@ def test_body_lines_end_at_the_right_margin(arabic_build: Path):
 def test_site_page_is_right_to_left(arabic_build: Path):
     page = (arabic_build / "output/ar/cramp/patient/index.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in page
+    chooser = (arabic_build / "output/index.html").read_text(encoding="utf-8")
+    assert '<li lang="ar" dir="rtl">' in chooser and '<li lang="en-GB" dir="ltr">' in chooser
 
 
 def test_verify_flags_a_character_no_font_has(tmp_path: Path):
