@@ -232,6 +232,17 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
         sys.exit(1)
 
 
+def _hyphenation_line(content) -> str:
+    """Which languages WeasyPrint hyphenates (Pyphen has patterns) and which it leaves whole."""
+    from leaflets.assemble.leaflet import translator
+
+    found = {lang: translator(content, lang).hyphenation for lang in content.project.config.languages}
+    used = [f"{lang} ({patterns})" for lang, patterns in found.items() if patterns]
+    off = [lang for lang, patterns in found.items() if not patterns]
+    return ("hyphenation: " + (", ".join(used) or "none")
+            + (f"; off for {', '.join(off)} (Pyphen has no patterns)" if off else ""))
+
+
 @cli.command()
 @click.option("--strict", is_flag=True,
               help="Treat warnings (a placeholder base_url, reviews due, stale translations) "
@@ -250,10 +261,18 @@ def check(ctx: click.Context, strict: bool) -> None:
     load_clinic(content.project)  # the profile named in leaflets.yaml, if any
     results = readability.measure_all(content)
     click.echo(readability.table(results))
+    click.echo(_hyphenation_line(content))
     missed = [r for r in results if r.applies and not r.passed]
-    if missed:
-        click.echo(f"{len(missed)} leaflet(s) miss their plain-language target: use shorter "
+    unfit = sorted({(r.lang, r.formula) for r in missed if not r.fits})
+    for lang, formula in unfit:
+        click.echo(f"{lang}: {formula} counts the letters of another script; set "
+                   f"readability.formula in _locales/{lang}.yaml to one made for this language, "
+                   "or to `none` where no validated measure exists.", err=True)
+    hard = [r for r in missed if r.fits]
+    if hard:
+        click.echo(f"{len(hard)} leaflet(s) miss their plain-language target: use shorter "
                    "sentences and everyday words, then run leaflets check again.", err=True)
+    if missed:
         sys.exit(1)
     click.echo(f"ok: {len(content.modules)} topic(s), {len(leaflet_keys(content))} leaflet(s), "
                f"{len(content.warnings) + len(content.project.warnings)} warning(s)")
@@ -429,6 +448,63 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
     except OSError as exc:
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another "
                                "--port or --host") from None
+
+
+@cli.group()
+def translate() -> None:
+    """Exchange a language's text with translators as gettext PO files (Poedit, Weblate...)."""
+
+
+@translate.command("export")
+@click.option("--lang", required=True, metavar="LANG", help="The language to translate into.")
+@click.option("--topic", "topics", multiple=True, metavar="TOPIC",
+              help="Only this topic (`_locales`: only the interface strings).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write <lang>/<topic>.po (default: translations/ in the project).")
+@click.pass_context
+def translate_export(ctx: click.Context, lang: str, topics: tuple[str, ...],
+                     output: Path | None) -> None:
+    """Write one PO file per topic, and _locales.po for the interface strings.
+
+    Each entry: context = key path, msgid = source text, msgstr = translation.
+    """
+    from leaflets.content.catalog import CATALOG_DIR, LOCALES, export_language
+    from leaflets.content.tree import topic_folders
+
+    project = _project(ctx)
+    if lang not in project.config.languages or lang == project.config.source_language:
+        raise click.UsageError(f"--lang must be one of the translated languages in "
+                               f"leaflets.yaml, not {lang!r}")
+    known = [LOCALES, *(folder.name for folder in topic_folders(project))]
+    for topic in topics:
+        if topic not in known:
+            raise click.UsageError(f"unknown topic {topic!r}; use one of {', '.join(known)}")
+    written = export_language(project, lang, list(topics) or known,
+                              output or project.root / CATALOG_DIR)
+    for path in written:
+        click.echo(_shown_path(path))
+
+
+@translate.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", default=None, metavar="LANG",
+              help="The language, when a PO file's Language header does not say it.")
+@click.pass_context
+def translate_import(ctx: click.Context, files: tuple[Path, ...], lang: str | None) -> None:
+    """Write PO files back into the language files, keeping their comments and order."""
+    from leaflets.content.catalog import import_catalog
+
+    project = _project(ctx)
+    for path in files:
+        written = import_catalog(project, path, lang)
+        click.echo(f"{_shown_path(path)}: " + (f"wrote {_shown_path(written)}" if written
+                                                else "no change"))
+
+
+def _shown_path(path: Path) -> str:
+    path = path.resolve()
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
 def main() -> None:

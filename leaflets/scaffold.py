@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import babel
 import yaml
 
 from leaflets.content.project import CONFIG_NAME, STARTER, Project
 from leaflets.content.loading import Document, load_file
 from leaflets.errors import ContentErrors, ErrorList
+from leaflets.content.validation import plural_categories
 from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash, topic_folders
 
 DEFAULT_LAYOUT = ["what-it-is", "why", "what-to-do", "diagram", "prevent", "checklist", "get-help"]
@@ -81,17 +83,39 @@ def new_topic(project: Project, topic: str) -> list[Path]:
     return written
 
 
+def _plural_forms(strings: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Every plural string with exactly the forms CLDR gives `lang` (uk: one, few, many, other)."""
+    try:
+        categories = plural_categories(lang)
+    except (ValueError, babel.UnknownLocaleError):
+        return strings  # `check` asks for a locale CLDR knows
+    return {key: {category: "" for category in categories} if isinstance(value, dict) else value
+            for key, value in strings.items()}
+
+
+def _readability(lang: str) -> dict[str, Any]:
+    """A measure made for the language's script (CLDR's likely script), or none at all."""
+    likely = babel.core.get_global("likely_subtags").get(lang, "")
+    script = likely.split("_")[1] if likely.count("_") == 2 else ""
+    if script == "Latn":
+        return {"formula": "lix", "target": 40, "max_words_per_sentence": 15}
+    if script == "Cyrl":
+        return {"formula": "flesch-oborneva", "target": 50}
+    return {"formula": "none", "target": 0}
+
+
 def new_language(project: Project, lang: str) -> list[Path]:
     """A locale file and a text file per topic, shaped like the source language's."""
     source = project.config.source_language
     locale = _load(project.content_dir / LOCALES_DIR / f"{source}.yaml", project).data
     blank_locale = _blank(locale)
     blank_locale["locale"] = lang
-    blank_locale["readability"] = {"formula": "lix", "target": 40, "max_words_per_sentence": 15}
+    blank_locale["strings"] = _plural_forms(blank_locale.get("strings", {}), lang)
+    blank_locale["readability"] = _readability(lang)
     written = [_dump(project.content_dir / LOCALES_DIR / f"{lang}.yaml",
                      f"# Interface strings and local services for {lang!r}. Set `locale` to a "
-                     "Babel locale such as de_DE, and pick the readability formula that suits "
-                     "the language.\n", blank_locale)]
+                     "Babel locale such as de_DE, and check that the readability formula suits "
+                     "the language (`none` where no validated measure exists).\n", blank_locale)]
     for folder in topic_folders(project):
         source_document = _load(folder / f"{source}.yaml", project)
         text = _blank({k: v for k, v in source_document.data.items() if k != "translation"})

@@ -7,6 +7,7 @@ Together they are not a conformance report: veraPDF, which gives one, is not ins
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -199,6 +200,69 @@ def check_fonts_embedded(pdf: pikepdf.Pdf, expected: Expected | None) -> list[st
                    "embedded" for font in fonts if not _embedded(font)})
 
 
+_SHOW_TEXT = {"Tj", "'", '"', "TJ"}
+_CID_CHARS = re.compile(rb"begincidchar(.*?)endcidchar", re.DOTALL)
+_CID_ZERO = re.compile(rb"<([0-9a-fA-F]{4})>\s+0\b")
+
+
+def _notdef_codes(font: pikepdf.Object) -> frozenset[bytes]:
+    """The two-byte codes a composite font maps to glyph 0, .notdef."""
+    if font is None or font.get("/Subtype") != pikepdf.Name.Type0:
+        return frozenset()
+    encoding = font.get("/Encoding")
+    if isinstance(encoding, pikepdf.Stream):  # WeasyPrint's own CMap: `<0cf5> 0` is a box
+        return frozenset(bytes.fromhex(code.decode())
+                         for block in _CID_CHARS.findall(encoding.read_bytes())
+                         for code in _CID_ZERO.findall(block))
+    return frozenset({b"\0\0"})  # Identity-H: the code is the glyph id
+
+
+def _shown_strings(operands: list[object]) -> Iterator[bytes]:
+    for operand in operands:
+        if isinstance(operand, pikepdf.String):
+            yield bytes(operand)
+        elif isinstance(operand, pikepdf.Array):
+            yield from _shown_strings(list(operand))
+
+
+def _notdef_fonts(stream: pikepdf.Object, resources: pikepdf.Object,
+                  seen: set[tuple[int, int]]) -> Iterator[str]:
+    """The font of every glyph 0 (.notdef, a box) shown by a content stream and its forms."""
+    if not isinstance(resources, pikepdf.Dictionary):
+        resources = pikepdf.Dictionary()
+    fonts, xobjects = resources.get("/Font", {}), resources.get("/XObject", {})
+    font, boxes = None, frozenset()
+    for operands, operator in pikepdf.parse_content_stream(stream):
+        op = str(operator)
+        if op == "Tf":
+            font = fonts.get(str(operands[0]))
+            boxes = _notdef_codes(font)
+        elif op in _SHOW_TEXT and boxes:
+            for data in _shown_strings(list(operands)):
+                if any(data[i:i + 2] in boxes for i in range(0, len(data) - 1, 2)):
+                    yield _text(font.get("/BaseFont"))[1:] or "a font without a name"
+        elif op == "Do":
+            form = xobjects.get(str(operands[0]))
+            if form is not None and form.get("/Subtype") == pikepdf.Name.Form \
+                    and form.objgen not in seen:
+                seen.add(form.objgen)
+                yield from _notdef_fonts(form, form.get("/Resources"), seen)
+
+
+def notdef_glyphs(pdf: pikepdf.Pdf) -> list[str]:
+    """One line per page and font that prints .notdef: a character no font covered."""
+    problems = []
+    for number, page in enumerate(pdf.pages, start=1):
+        fonts = sorted(set(_notdef_fonts(page.obj, page.obj.get("/Resources"), set())))
+        problems += [f"page {number}: {font} prints .notdef (a box) for a character it lacks"
+                     for font in fonts]
+    return problems
+
+
+def check_no_notdef(pdf: pikepdf.Pdf, expected: Expected | None) -> list[str]:
+    return notdef_glyphs(pdf)
+
+
 def check_author(pdf: pikepdf.Pdf, expected: Expected | None) -> list[str]:
     author = _text(pdf.docinfo.get("/Author"))
     if not author:
@@ -334,6 +398,7 @@ CHECKS: dict[str, Check] = {
     "figure-alt": check_figure_alt,
     "pdfua-id": check_pdfua_id,
     "fonts-embedded": check_fonts_embedded,
+    "no-notdef": check_no_notdef,
     "author": check_author,
     "subject": check_subject,
     "keywords": check_keywords,

@@ -109,6 +109,20 @@ def test_new_language_mirrors_the_source_text(tiny_project: Path):
     assert run("--project", tiny_project, "new", "language", "de").exit_code == 1
 
 
+def test_new_language_has_every_cldr_plural_form(tiny_project: Path):
+    """Ukrainian needs one, few, many and other: the scaffold asks for all four."""
+    result = run("--project", tiny_project, "new", "language", "uk")
+    assert result.exit_code == 0, result.stderr
+    locale = yaml.safe_load((tiny_project / "content/_locales/uk.yaml").read_text())
+    assert locale["strings"]["hold_seconds"] == {"one": "", "few": "", "many": "", "other": ""}
+    assert locale["strings"]["site_name"] == ""
+    assert locale["readability"]["formula"] == "flesch-oborneva"  # a Cyrillic measure
+    run("--project", tiny_project, "new", "language", "ar")
+    arabic = yaml.safe_load((tiny_project / "content/_locales/ar.yaml").read_text())
+    assert arabic["readability"]["formula"] == "none"
+    assert list(arabic["strings"]["hold_seconds"]) == ["zero", "one", "two", "few", "many", "other"]
+
+
 def test_new_refuses_bad_names(tiny_project: Path):
     assert run("--project", tiny_project, "new", "topic", "../evil").exit_code == 2
     assert run("--project", tiny_project, "new", "language", "Deutsch").exit_code == 2

@@ -61,6 +61,19 @@ def _untag_text(pdf: pikepdf.Pdf) -> None:
     nums[1][0] = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Span)
 
 
+def _show_notdef(pdf: pikepdf.Pdf) -> None:
+    """Replace the first glyph the first page shows with glyph 0, as a missing character would."""
+    page = pdf.pages[0]
+    operations = pikepdf.parse_content_stream(page)
+    for index, (operands, operator) in enumerate(operations):
+        if str(operator) == "TJ":
+            parts = list(operands[0])
+            parts[0] = pikepdf.String(b"\0\0" + bytes(parts[0])[2:])
+            operations[index] = pikepdf.ContentStreamInstruction([pikepdf.Array(parts)], operator)
+            break
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+
+
 BREAKAGES = {
     "lang": lambda pdf: pdf.Root.__delitem__("/Lang"),
     "title": lambda pdf: pdf.docinfo.__delitem__("/Title"),
@@ -76,6 +89,7 @@ BREAKAGES = {
     "dates": lambda pdf: pdf.docinfo.__delitem__("/CreationDate"),
     "form-fields": lambda pdf: pdf.Root.AcroForm.Fields[0].__delitem__("/TU"),
     "untagged-content": _untag_text,
+    "no-notdef": _show_notdef,
 }
 
 

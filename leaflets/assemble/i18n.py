@@ -5,16 +5,36 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from functools import cached_property
 
 import babel
+import pyphen
 from babel.dates import format_date
 
+from leaflets.content.markup import isolate_ltr
 from leaflets.content.schema import Locale, PluralText
 
 
 class _Blanks(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+class Direction(StrEnum):
+    """The text direction of a language; its value is the HTML `dir` attribute."""
+
+    LTR = "ltr"
+    RTL = "rtl"
+
+    @classmethod
+    def of(cls, locale: str) -> Direction:
+        """The direction CLDR gives the locale's script (Babel's `text_direction`)."""
+        return cls(babel.Locale.parse(locale).text_direction)
+
+    @property
+    def is_rtl(self) -> bool:
+        return self is Direction.RTL
 
 
 @dataclass(frozen=True)
@@ -27,9 +47,22 @@ class Translator:
     def lang_tag(self) -> str:
         return self.locale.locale.replace("_", "-")
 
+    @cached_property
+    def direction(self) -> Direction:
+        return Direction.of(self.locale.locale)
+
+    @property
+    def hyphenation(self) -> str | None:
+        """The Pyphen patterns WeasyPrint hyphenates this language with, or None: no hyphens."""
+        return pyphen.language_fallback(self.lang_tag)
+
+    def words(self, text: str) -> str:
+        """Text as it is set: in right-to-left text, left-to-right runs are isolated."""
+        return isolate_ltr(text) if self.direction.is_rtl else text
+
     def _fill(self, text: str, **values: object) -> str:
         fields = _Blanks(self.locale.services.model_dump(), **values)
-        return string.Formatter().vformat(text, (), fields)
+        return self.words(string.Formatter().vformat(text, (), fields))
 
     def __call__(self, key: str, **values: object) -> str:
         value = self.locale.strings[key]

@@ -88,9 +88,9 @@ def translator(content: Content, lang: str) -> Translator:
     return Translator(content.locales[lang])
 
 
-def _block(block: object, cite: Callable[[str], int]) -> Block:
+def _block(block: object, html: Callable[[str], Markup]) -> Block:
     kind = {Paragraph: "p", Bullets: "bullets"}.get(type(block), "steps")
-    return Block(kind, tuple(markup.to_html(item, cite) for item in block_texts(block)))
+    return Block(kind, tuple(html(item) for item in block_texts(block)))
 
 
 def _dose(t: Translator, hold: int | None, repeats: int | None) -> str:
@@ -124,13 +124,14 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
     t = translator(content, key.lang)
     references = cited_references(module, key.lang, key.audience)
     numbers = {ref.id: index for index, ref in enumerate(references, start=1)}
-    cite = numbers.__getitem__
+    def html(text: str) -> Markup:
+        return markup.to_html(text, numbers.__getitem__, t.direction.is_rtl)
     sections = []
     for section_id in topic.audiences[key.audience]:
         if section_id in text.sections:
             section = text.sections[section_id]
-            sections.append(SectionView("prose", section_id, section.heading,
-                                        tuple(_block(b, cite) for b in section.blocks)))
+            sections.append(SectionView("prose", section_id, t.words(section.heading),
+                                        tuple(_block(b, html) for b in section.blocks)))
         elif section_id in BUILT_IN_SECTIONS:
             heading = text.diagram.title if section_id == "diagram" else t(section_id.replace("-", "_"))
             sections.append(SectionView(section_id, section_id, heading))
@@ -138,16 +139,16 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
     template_dirs = tuple(content.project.template_dirs)
     steps = tuple(
         StepView(number, picture_svg(template_dirs, step.picture, markup.plain(text.diagram.steps[step.id])),
-                 markup.to_html(text.diagram.steps[step.id], cite),
+                 html(text.diagram.steps[step.id]),
                  _dose(t, step.hold_seconds, step.repeats))
         for number, step in enumerate(topic.diagram.steps, start=1)
     ) if "diagram" in layout else ()
     tiers = tuple(
-        TierView(tier, t.tier(tier), tuple(markup.to_html(red_flag_text(text, f), cite)
+        TierView(tier, t.tier(tier), tuple(html(red_flag_text(text, f))
                                            for f in topic.red_flags if f.tier == tier))
         for tier in TIERS
     ) if "get-help" in layout else ()
-    checklist = tuple((item.id, markup.to_html(text.checklist[item.id], cite))
+    checklist = tuple((item.id, html(text.checklist[item.id]))
                       for item in topic.checklist) if "checklist" in layout else ()
     url = leaflet_url(content, key)
     title = text.title
@@ -155,7 +156,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         key=key,
         title=title,
         audience_label=content.locales[key.lang].audiences[key.audience],
-        summary=markup.to_html(text.summary, cite),
+        summary=html(text.summary),
         sections=tuple(sections),
         diagram_title=text.diagram.title,
         diagram_description=text.diagram.description,

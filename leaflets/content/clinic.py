@@ -13,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 
 from leaflets.content.project import Project
 from leaflets.errors import ContentErrors, ErrorList
+from leaflets.content.fonts import check_coverage
 from leaflets.content.loading import Document, load_file
 from leaflets.content.paths import Place, place, where_it_leads
 from leaflets.content.messages import validate_model
@@ -151,6 +152,8 @@ def load_clinic(project: Project, path: Path | None = None) -> Clinic | None:
         raise ContentErrors(errors.errors)
     document = load_file(path, errors, project.root)
     profile = validate_model(ClinicProfile, document, errors) if document else None
+    if document:
+        check_coverage(document, errors)  # the clinic's name and address print on every leaflet
     clinic = _clinic(profile, document, project, errors) if profile and document else None
     if errors or clinic is None:
         raise ContentErrors(errors.errors)

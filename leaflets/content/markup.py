@@ -10,6 +10,7 @@ Everything else is text and is escaped. Raw HTML is never passed through.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
@@ -82,17 +83,65 @@ def plain(text: str) -> str:
     return "".join(span.text for span in spans(text) if span.kind != "cite")
 
 
-def to_html(text: str, cite_number: Callable[[str], int]) -> Markup:
-    """Render text as escaped HTML with the allowed inline markup."""
+# Unicode's isolates: a left-to-right run inside them keeps its order and its place in a
+# right-to-left sentence. WeasyPrint has no `unicode-bidi`, so <bdi> alone would not do.
+LRI, PDI = "\u2066", "\u2069"
+_STARTS_LTR = {"L", "EN"}
+_INSIDE_LTR = {"L", "EN", "ES", "ET", "CS", "WS", "ON", "NSM", "BN"}
+_ENDS_LTR = {"L", "EN", "ET"}
+
+
+def _ltr_end(text: str, start: int) -> int:
+    """Where the left-to-right run that starts at `start` ends, trailing neutrals left out."""
+    end = last = start
+    while end < len(text) and unicodedata.bidirectional(text[end]) in _INSIDE_LTR:
+        if unicodedata.bidirectional(text[end]) in _ENDS_LTR:
+            last = end
+        end += 1
+    return last + 1
+
+
+_FIELD = re.compile(r"\{[a-z_]+\}")
+
+
+def isolate_ltr(text: str) -> str:
+    """Wrap each left-to-right run (a number, "NHS 111", a URL) of text in LRI … PDI.
+
+    A {field} still to be filled in is left as it is.
+    """
+    parts: list[str] = []
+    position = 0
+    while position < len(text):
+        field = _FIELD.match(text, position)
+        if field:
+            parts.append(field.group())
+            position = field.end()
+        elif unicodedata.bidirectional(text[position]) in _STARTS_LTR:
+            end = _ltr_end(text, position)
+            parts.append(LRI + text[position:end] + PDI)
+            position = end
+        else:
+            parts.append(text[position])
+            position += 1
+    return "".join(parts)
+
+
+def to_html(text: str, cite_number: Callable[[str], int], rtl: bool = False) -> Markup:
+    """Render text as escaped HTML with the allowed inline markup.
+
+    In right-to-left text, left-to-right runs and citation marks are isolated.
+    """
+    words = isolate_ltr if rtl else str
     parts: list[str] = []
     for span in parse(text):
         if span.kind == "strong":
-            parts.append(f"<strong>{escape(span.text)}</strong>")
+            parts.append(f"<strong>{escape(words(span.text))}</strong>")
         elif span.kind == "cite":
             number = cite_number(span.target)
-            parts.append(f'<a class="cite" href="#ref-{number}"><sup>[{number}]</sup></a>')
+            mark = f"{LRI}[{number}]{PDI}" if rtl else f"[{number}]"
+            parts.append(f'<a class="cite" href="#ref-{number}"><sup>{mark}</sup></a>')
         elif span.kind == "link":
-            parts.append(f'<a href="{escape(span.target)}">{escape(span.text)}</a>')
+            parts.append(f'<a href="{escape(span.target)}">{escape(words(span.text))}</a>')
         else:
-            parts.append(str(escape(span.text)))
+            parts.append(str(escape(words(span.text))))
     return Markup("".join(parts))

@@ -3,12 +3,20 @@
 - English: Flesch–Kincaid grade (lower is easier).
 - Dutch: Flesch–Douma reading ease (higher is easier).
 - Russian: Flesch reading ease as adapted by Oborneva, syllables counted as vowels.
+- Ukrainian: the same Cyrillic formula, with і, ї and є counted as vowels too.
 - Indonesian (no validated Flesch): LIX plus average sentence length (lower is easier).
+- `none`: no validated measure for the language (Arabic: the published OSMAN formula needs
+  the short vowels that patient text leaves out), and `check` says so.
+
+Each formula counts the letters of one script; text in another script is never scored
+in silence: `check` reports the formula as unfit for it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,8 +25,11 @@ from leaflets.content.reading import leaflet_texts
 from leaflets.content.schema import Readability, Topic, TopicText
 from leaflets.content.tree import Content
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-_SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
+# A letter and its combining marks (accents, Arabic short vowels, stress marks) are one word.
+_MARKS = "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+_LETTERS = rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*"
+_WORD = re.compile(rf"{_LETTERS}(?:[-'’]{_LETTERS})*")
+_SENTENCE_END = re.compile(r"[.!?…؟۔]+(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -53,8 +64,9 @@ def dutch_syllables(word: str) -> int:
     return max(len(re.findall(r"[aeiouyáéíóúàèëïöüâêîôû]+", word)), 1)
 
 
-def russian_syllables(word: str) -> int:
-    return max(len(re.findall(r"[аеёиоуыэюя]", word.lower())), 1)
+def cyrillic_syllables(word: str) -> int:
+    """Syllables = vowels, Russian (ё ы э) and Ukrainian (і ї є) alike."""
+    return max(len(re.findall(r"[аеёиоуыэюяіїє]", word.lower())), 1)
 
 
 def vowel_group_syllables(word: str) -> int:
@@ -64,9 +76,20 @@ def vowel_group_syllables(word: str) -> int:
 SYLLABLE_COUNTERS: dict[str, Callable[[str], int]] = {
     "flesch-kincaid-grade": english_syllables,
     "flesch-douma": dutch_syllables,
-    "flesch-oborneva": russian_syllables,
+    "flesch-oborneva": cyrillic_syllables,
     "lix": vowel_group_syllables,
+    "none": vowel_group_syllables,
 }
+# The script whose letters each formula counts.
+SCRIPTS = {"flesch-kincaid-grade": "LATIN", "flesch-douma": "LATIN", "flesch-oborneva": "CYRILLIC",
+           "lix": "LATIN"}
+
+
+def script(items: list[str]) -> str:
+    """The script most of the letters are in, by Unicode name: LATIN, CYRILLIC, ARABIC..."""
+    letters = Counter(unicodedata.name(ch, "?").split(" ")[0]
+                      for item in items for ch in markup.plain(item) if ch.isalpha())
+    return letters.most_common(1)[0][0] if letters else "LATIN"
 
 
 def stats(items: list[str], syllables: Callable[[str], int]) -> TextStats:
@@ -94,6 +117,8 @@ def score(formula: str, s: TextStats) -> float:
         return 206.835 - 1.3 * s.words_per_sentence - 60.1 * s.syllables_per_word
     if formula == "lix":
         return s.words_per_sentence + 100 * s.long_words / max(s.words, 1)
+    if formula == "none":
+        return 0.0
     raise ValueError(f"unknown readability formula {formula!r}")
 
 
@@ -111,9 +136,29 @@ class Result:
     words_per_sentence: float
     max_words_per_sentence: float | None
     applies: bool
+    script: str = "LATIN"  # the script of the text measured
+
+    @property
+    def fits(self) -> bool:
+        """Whether the formula counts the letters of the text's script."""
+        return self.formula == "none" or SCRIPTS[self.formula] == self.script
+
+    @property
+    def verdict(self) -> str:
+        if not self.applies:
+            return "exempt"
+        if self.formula == "none":
+            return "no measure applies"
+        if not self.fits:
+            return f"UNFIT: {self.formula} counts {SCRIPTS[self.formula].title()} letters"
+        return "ok" if self.passed else "MISSED"
 
     @property
     def passed(self) -> bool:
+        if self.formula == "none":
+            return True
+        if not self.fits:
+            return False
         if self.formula in HIGHER_IS_EASIER:
             ok = self.value >= self.target
         else:
@@ -133,10 +178,11 @@ class Result:
 
 def measure(topic_id: str, topic: Topic, text: TopicText, audience: str, lang: str,
             rule: Readability, applies: bool) -> Result:
-    s = stats(list(leaflet_texts(topic, text, audience)), SYLLABLE_COUNTERS[rule.formula])
+    items = list(leaflet_texts(topic, text, audience))
+    s = stats(items, SYLLABLE_COUNTERS[rule.formula])
     return Result(topic_id, audience, lang, rule.formula, round(score(rule.formula, s), 1),
                   rule.target, round(s.words_per_sentence, 1), rule.max_words_per_sentence,
-                  applies)
+                  applies, script(items))
 
 
 def measure_all(content: Content) -> list[Result]:
@@ -156,9 +202,10 @@ def table(results: list[Result]) -> str:
     """A plain-text table, one row per leaflet."""
     rows = [("topic", "audience", "lang", "measure", "value", "words/sent", "target", "result")]
     for r in results:
-        verdict = ("ok" if r.passed else "MISSED") if r.applies else "exempt"
-        rows.append((r.topic, r.audience, r.lang, r.formula, f"{r.value:.1f}",
-                     f"{r.words_per_sentence:.1f}", r.target_text, verdict))
+        measured = r.formula != "none"
+        rows.append((r.topic, r.audience, r.lang, r.formula,
+                     f"{r.value:.1f}" if measured else "-", f"{r.words_per_sentence:.1f}",
+                     r.target_text if measured else "-", r.verdict))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
                      for row in rows)

@@ -246,7 +246,7 @@ class Services(Model):
 class Readability(Model):
     """The plain-language measure that suits the language, and its target."""
 
-    formula: Literal["flesch-kincaid-grade", "flesch-douma", "flesch-oborneva", "lix"]
+    formula: Literal["flesch-kincaid-grade", "flesch-douma", "flesch-oborneva", "lix", "none"]
     # Finite and in range: `.inf` or `.nan` would turn the plain-language check off.
     target: float = Field(ge=0, le=100, allow_inf_nan=False)
     max_words_per_sentence: float | None = Field(default=None, ge=1, le=100, allow_inf_nan=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -11,8 +12,11 @@ from typing import Callable
 import babel
 import babel.localedata
 
+
 from leaflets.content import markup, messages
 from leaflets.content.codes import code_problem
+
+from leaflets.content.fonts import check_coverage
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
 from leaflets.content.messages import validate_model
 from leaflets.content.paths import inside, where_it_leads
@@ -25,11 +29,16 @@ from leaflets.content.tree import (LOCALES_DIR, TOPIC_FILE, Content, Module, sou
                                    text_leaves, topic_folders)
 from leaflets.errors import ContentErrors, ErrorList
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# \d is every Unicode decimal digit: 10, ١٠ (Arabic) and ۱۰ (Persian) are one number.
+_NUMBER = re.compile(r"\d+(?:[.,\u066b]\d+)?")
 
 
-def _numbers(text: str) -> list[str]:
-    return sorted(n.replace(",", ".") for n in _NUMBER.findall(markup.plain(text)))
+def _ascii_number(number: str) -> str:
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else "." for c in number)
+
+
+def numbers(text: str) -> list[str]:
+    return sorted(_ascii_number(n) for n in _NUMBER.findall(markup.plain(text)))
 
 
 def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
@@ -44,6 +53,8 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
             continue
         document = load_file(path, errors, project.root)
         locale = validate_model(Locale, document, errors) if document else None
+        if document:
+            check_coverage(document, errors)
         if locale:
             locales[lang] = locale
             documents[lang] = document
@@ -52,6 +63,8 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
         document = documents[lang]
         _check_placeholders(locale, document, errors)
         _check_interface(locale, document, errors)
+
+        _check_plurals(locale, document, errors)
         for audience in project.config.audiences:
             if audience not in locale.audiences:
                 errors.add(document.path, *document.position(("audiences",)), "audiences",
@@ -125,6 +138,35 @@ def _check_placeholders(locale: Locale, document: Document, errors: ErrorList) -
         if problem:
             errors.add(document.path, *document.position(key_path), format_key(key_path),
                        problem)
+
+
+PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
+
+
+def plural_categories(locale: str) -> tuple[str, ...]:
+    """The CLDR plural categories of the locale's language, in CLDR's order."""
+    tags = babel.Locale.parse(locale).plural_form.tags | {"other"}
+    return tuple(category for category in PLURAL_ORDER if category in tags)
+
+
+def _check_plurals(locale: Locale, document: Document, errors: ErrorList) -> None:
+    """Each plural string has every form CLDR gives the language ("5 секунд", not "5 секунди")."""
+    try:
+        needed = plural_categories(locale.locale)
+    except (ValueError, babel.UnknownLocaleError):
+        errors.add(document.path, *document.position(("locale",)), "locale",
+                   f"{locale.locale!r} is not a locale CLDR knows; write one such as de_DE or uk")
+        return
+    for key, value in locale.strings.items():
+        if not isinstance(value, PluralText):
+            continue
+        missing = [category for category in needed if getattr(value, category) is None]
+        if missing:
+            errors.add(document.path, *document.position(("strings", key)), f"strings.{key}",
+                       f"{'the plural form' if len(missing) == 1 else 'the plural forms'} "
+                       f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing; "
+                       f"{locale.locale} "
+                       f"needs {', '.join(needed)} (CLDR plural rules)")
 
 
 def _check_topic(folder: Path, topic: Topic, document: Document, project: Project,
@@ -236,7 +278,7 @@ def _check_parity(source: Document, target: Document, lang: str, source_lang: st
     for key_path, value in text_leaves(target.data):
         if key_path[:1] == ("translation",) or key_path not in source_texts:
             continue
-        expected, found = _numbers(source_texts[key_path]), _numbers(value)
+        expected, found = numbers(source_texts[key_path]), numbers(value)
         if expected != found:
             errors.add(target.path, *target.position(key_path), format_key(key_path),
                        f"the numbers differ from the {source_lang} text: {source_lang} has "
@@ -316,6 +358,7 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
         text = validate_model(TopicText, document, errors) if document else None
         if document:
             documents[lang] = document
+            check_coverage(document, errors)
         if text:
             texts[lang] = text
             if topic:

@@ -13,6 +13,7 @@ from typing import Mapping
 
 from pydantic import TypeAdapter, ValidationError
 
+from leaflets.content.fonts import describe, uncovered
 from leaflets.content.characters import NOT_TYPED
 from leaflets.content.clinic import Clinic
 from leaflets.content.schema import Line, Phone
@@ -69,6 +70,11 @@ def _text(form: Mapping[str, str], field: str) -> str:
         raise FormError(field, f"“{longest[:20]}…” is {len(longest)} characters without a "
                         "space, too long to fit on a printed line; break it with spaces or "
                         f"hyphens (at most {MAX_WORD} characters between them)")
+
+    missing = uncovered(value)
+    if missing:
+        raise FormError(field, f"the leaflet fonts cannot print {describe(missing[:3])}; "
+                        "type it in a script they cover")
     return value
 
 

@@ -11,6 +11,8 @@ from markupsafe import Markup, escape
 
 from leaflets.assemble.leaflet import Leaflet
 from leaflets.content.pictures import PICTURES_DIR
+
+from leaflets.content.markup import LRI, PDI
 from leaflets.content.project import ASSETS
 from leaflets.content.schema import DEFAULT_ACCENT
 from leaflets.errors import ContentError
@@ -36,8 +38,16 @@ def css_counter_text(template: str) -> Markup:
     return Markup(" ".join(parts))
 
 
-def breakable_url(url: str) -> Markup:
-    """Let a long URL wrap after its slashes and dots rather than anywhere."""
+@jinja2.pass_context
+def breakable_url(context: jinja2.runtime.Context, url: str) -> Markup:
+    """Let a long URL wrap after its slashes and dots rather than anywhere.
+
+    In right-to-left text the URL is isolated, so it keeps its left-to-right order, and it
+    breaks at zero-width spaces: WeasyPrint would set the pieces between <wbr>s right to left.
+    """
+    translator = context.get("t")
+    if translator is not None and translator.direction.is_rtl:
+        return Markup(LRI + re.sub(r"([/.])", "\\1\u200b", str(escape(url))) + PDI)
     return Markup(re.sub(r"([/.])", r"\1<wbr>", str(escape(url))))
 
 

@@ -33,6 +33,7 @@ class LanguageLink:
     name: str  # the language's name in itself
     title: str  # "Health leaflets in <language>", in that language
     href: str
+    direction: str = "ltr"  # of the name and title, which are in that language
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def _language_links(content: Content, from_page: str, target: Mapping[str, str])
     for lang, path in target.items():
         t = translator(content, lang)
         links.append(LanguageLink(lang, t.lang_tag, content.locales[lang].name,
-                                  t("leaflets_in_language"), _relative(path, from_page)))
+                                  t("leaflets_in_language"), _relative(path, from_page),
+                                  t.direction.value))
     return links
 
 

@@ -17,3 +17,13 @@ def test_dangerous_links_are_refused(url):
 
 def test_plain_drops_markup_and_citations():
     assert markup.plain("Stretch **now** [^nhs].") == "Stretch now."
+
+
+def test_right_to_left_text_isolates_left_to_right_runs():
+    html = markup.to_html("اتصل بـ NHS 111 أو [الموقع](https://www.nhs.uk/) إذا. [^nhs]",
+                          {"nhs": 2}.get, rtl=True)
+    assert "بـ \u2066NHS 111\u2069 أو" in html  # the run, without the spaces around it
+    assert "<sup>\u2066[2]\u2069</sup>" in html
+    assert "إذا." in html  # the full stop stays with the Arabic sentence
+    assert "\u2066" not in markup.to_html("Call NHS 111 [^nhs]", {"nhs": 2}.get)
+    assert markup.isolate_ltr("الصفحة {page} من {pages}") == "الصفحة {page} من {pages}"

@@ -84,6 +84,20 @@ def test_numbers_must_match_the_source_language(tiny_project: Path):
     assert "nl.yaml:14:3: red_flags.long: the numbers differ from the en text: en has 10, nl has 15" in found
 
 
+def test_every_decimal_digit_counts_in_the_parity_check(tiny_project: Path):
+    """Arabic-Indic ١٠ and Persian ۱۰ are the number 10; ١٥ is not."""
+    replace(tiny_project / "leaflets.yaml", "languages: [en]", "languages: [en, nl]")
+    (tiny_project / "content/_locales/nl.yaml").write_text(
+        (REPO / "content/_locales/nl.yaml").read_text())
+    text = (tiny_project / "content/cramp/en.yaml").read_text()
+    write(tiny_project, {"content/cramp/nl.yaml": text.replace(
+        "more than 10 minutes\n  swollen", "meer dan ١٠ minuten\n  swollen").replace(
+        "lasted more than 10 minutes", "duurde meer dan ۱۰,۵ minuten")})
+    found = "\n".join(errors_of(tiny_project))
+    assert "red_flags.long" not in found
+    assert "checklist.long: the numbers differ from the en text: en has 10, nl has 10.5" in found
+
+
 def test_review_due_is_a_warning_or_with_strict_an_error(tiny_project: Path):
     replace(tiny_project / "content/cramp/topic.yaml", "2099-01-01", "2026-02-01")
     content = load_content(load_project(tiny_project))

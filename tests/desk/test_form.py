@@ -64,6 +64,9 @@ def test_optional_fields_may_be_empty(content):
     ({"clinic_name": "Hill", "clinic_address": "a\nb\nc\nd\ne"}, "Clinic address: use at most 4 "
                                                                  "lines"),
     ({"clinic_name": "H" * 81}, "Clinic name: 81 characters is too long; keep it to 80"),
+    ({"note": "Tomorrow: გამარჯობა"}, "Personal note: the leaflet fonts cannot print 'გ' (U+10D2 "
+                                      "GEORGIAN LETTER GAN), 'ა' (U+10D0 GEORGIAN LETTER AN), "
+                                      "'მ' (U+10DB GEORGIAN LETTER MAN); type it in a script"),
 ])
 def test_bad_input_is_refused_by_field(content, change, message):
     with pytest.raises(FormError) as caught:
