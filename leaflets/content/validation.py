@@ -12,10 +12,8 @@ from typing import Callable
 import babel
 import babel.localedata
 
-
 from leaflets.content import markup, messages
 from leaflets.content.codes import code_problem
-
 from leaflets.content.fonts import check_coverage
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
 from leaflets.content.messages import validate_model
@@ -63,7 +61,6 @@ def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
         document = documents[lang]
         _check_placeholders(locale, document, errors)
         _check_interface(locale, document, errors)
-
         _check_plurals(locale, document, errors)
         for audience in project.config.audiences:
             if audience not in locale.audiences:
