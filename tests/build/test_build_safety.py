@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 
-from leaflets import output
+from leaflets.build import write as output
 from leaflets.build.interrupts import Interrupted, stop_signals_raise
 
 from conftest import REPO, run
