@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from leaflets import loading
+from leaflets.content import loading
 from leaflets.errors import ErrorList
 from leaflets.content.loading import MAX_FILE_BYTES, load_file, load_text
 
