@@ -24,6 +24,7 @@ MIN_CONTRAST = 4.5  # WCAG 2.2 AA for body-size text; the accent colours heading
 MAX_LOGO_BYTES = 512 * 1024
 LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk: length 0, type, CRC
 # A logo prints a few centimetres wide: more pixels than this is a decompression bomb that
 # Pillow (and so WeasyPrint) refuses, which would leave the logo out of every PDF.
 MAX_LOGO_PIXELS = 4096
@@ -82,6 +83,9 @@ def _png_problem(data: bytes) -> ImageProblem | None:
         return ImageProblem(1, 1, f"the PNG is {width} × {height} pixels; a logo may be at most "
                           f"{MAX_LOGO_PIXELS} × {MAX_LOGO_PIXELS}: save it smaller (600 pixels "
                           "wide is plenty for print)")
+    if not data.endswith(_PNG_END):  # WeasyPrint would print a cut-off logo half drawn
+        return ImageProblem(1, 1, "the PNG is cut short (it has no end chunk); save it again "
+                            "as PNG")
     try:  # small enough now to decode: WeasyPrint would leave out a broken one silently
         with Image.open(io.BytesIO(data)) as image:
             image.load()
