@@ -11,8 +11,7 @@ import babel
 import yaml
 
 from leaflets.content.project import CONFIG_NAME, STARTER, Project
-from leaflets.content.loading import Document, load_file
-from leaflets.errors import ContentErrors, ErrorList
+from leaflets.content.loading import load_or_raise
 from leaflets.content.validation import plural_categories
 from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash, topic_folders
 
@@ -42,14 +41,6 @@ def _dump(path: Path, header: str, data: dict[str, Any]) -> Path:
     body = yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(header + body, encoding="utf-8")
     return path
-
-
-def _load(path: Path, project: Project) -> Document:
-    errors = ErrorList()
-    document = load_file(path, errors, project.root)
-    if document is None:
-        raise ContentErrors(errors.errors)
-    return document
 
 
 def new_topic(project: Project, topic: str) -> list[Path]:
@@ -107,7 +98,7 @@ def _readability(lang: str) -> dict[str, Any]:
 def new_language(project: Project, lang: str) -> list[Path]:
     """A locale file and a text file per topic, shaped like the source language's."""
     source = project.config.source_language
-    locale = _load(project.content_dir / LOCALES_DIR / f"{source}.yaml", project).data
+    locale = load_or_raise(project.content_dir / LOCALES_DIR / f"{source}.yaml", project.root).data
     blank_locale = _blank(locale)
     blank_locale["locale"] = lang
     blank_locale["strings"] = _plural_forms(blank_locale.get("strings", {}), lang)
@@ -117,7 +108,7 @@ def new_language(project: Project, lang: str) -> list[Path]:
                      "Babel locale such as de_DE, and check that the readability formula suits "
                      "the language (`none` where no validated measure exists).\n", blank_locale)]
     for folder in topic_folders(project):
-        source_document = _load(folder / f"{source}.yaml", project)
+        source_document = load_or_raise(folder / f"{source}.yaml", project.root)
         text = _blank({k: v for k, v in source_document.data.items() if k != "translation"})
         text["translation"] = {"source_hash": source_hash(source_document), "reviewed": ""}
         written.append(_dump(folder / f"{lang}.yaml", f"# {folder.name}, text in {lang}. "

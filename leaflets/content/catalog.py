@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import ScalarString
 
 from leaflets.content import markup
-from leaflets.content.loading import Document, KeyPath, format_key, load_file
+from leaflets.content.loading import Document, KeyPath, format_key, load_file, load_or_raise
 from leaflets.content.project import Project
 from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash, text_leaves
 from leaflets.content.validation import numbers, plural_categories
@@ -45,14 +45,6 @@ def _yaml() -> YAML:
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
-
-
-def _load(path: Path, project: Project) -> Document:
-    errors = ErrorList()
-    document = load_file(path, errors, project.root)
-    if document is None:
-        raise ContentErrors(errors.errors)
-    return document
 
 
 LOCALES = "_locales"  # the catalog name of the interface strings, beside the topics
@@ -101,10 +93,10 @@ class _Files:
         source_lang = project.config.source_language
         if name == LOCALES:
             folder = project.content_dir / LOCALES_DIR
-            source = _load(folder / f"{source_lang}.yaml", project)
+            source = load_or_raise(folder / f"{source_lang}.yaml", project.root)
             return cls(name, source, folder / f"{lang}.yaml", _locale_entries(source, lang))
         folder = project.content_dir / name
-        source = _load(folder / f"{source_lang}.yaml", project)
+        source = load_or_raise(folder / f"{source_lang}.yaml", project.root)
         review = load_file(folder / TOPIC_FILE, ErrorList(), project.root)
         version = ((review.data or {}).get("review") or {}).get("version", "") if review else ""
         return cls(name, source, folder / f"{lang}.yaml", _translatable(source), str(version))
@@ -113,7 +105,7 @@ class _Files:
 def topic_catalog(project: Project, name: str, lang: str) -> Catalog:
     """The PO catalog of one topic's text (or of the interface strings) in `lang`."""
     files = _Files.of(project, name, lang)
-    target = _load(files.target_path, project) if files.target_path.is_file() else None
+    target = load_or_raise(files.target_path, project.root) if files.target_path.is_file() else None
     current = dict(text_leaves(target.data)) if target else {}
     stale = name != LOCALES and _is_stale(target, source_hash(files.source))
     catalog = Catalog(locale=lang, project=name, version=files.version, fuzzy=False,

@@ -24,7 +24,7 @@ except ImportError:  # PyYAML built without libyaml
 
 from leaflets.content.characters import INVISIBLE, UNPRINTABLE, invisible_message
 from leaflets.content.paths import Place, place, where_it_leads
-from leaflets.errors import ErrorList
+from leaflets.errors import ContentErrors, ErrorList
 
 MAX_FILE_BYTES = 1024 * 1024
 KeyPath = tuple[str | int, ...]
@@ -370,3 +370,12 @@ def load_file(path: Path, errors: ErrorList, root: Path | None = None) -> Docume
     if text is None:
         return None
     return load_text(path, text, errors)
+
+
+def load_or_raise(path: Path, root: Path) -> Document:
+    """Read one file of the project; raise ContentErrors saying why it cannot be read."""
+    errors = ErrorList()
+    document = load_file(path, errors, root)
+    if document is None:
+        raise ContentErrors(errors.errors)
+    return document
