@@ -28,7 +28,7 @@ class Translator:
         return self.locale.locale.replace("_", "-")
 
     def _fill(self, text: str, **values: object) -> str:
-        fields = _Blanks(self.locale.services.model_dump(), **values)
+        fields = _Blanks(self.locale.services.model_dump(exclude_none=True), **values)
         return string.Formatter().vformat(text, (), fields)
 
     def __call__(self, key: str, **values: object) -> str:
@@ -47,6 +47,10 @@ class Translator:
 
     def date(self, iso: str) -> str:
         return format_date(date.fromisoformat(iso), format="long", locale=self.locale.locale)
+
+    def services(self, text: str) -> str:
+        """Content text with the region's services filled in ({crisis}, {emergency}...)."""
+        return self._fill(text)
 
     def tier(self, tier: str) -> str:
         return self._fill(self.locale.tiers[tier])

@@ -143,7 +143,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         for number, step in enumerate(topic.diagram.steps, start=1)
     ) if "diagram" in layout else ()
     tiers = tuple(
-        TierView(tier, t.tier(tier), tuple(markup.to_html(red_flag_text(text, f), cite)
+        TierView(tier, t.tier(tier), tuple(markup.to_html(t.services(red_flag_text(text, f)), cite)
                                            for f in topic.red_flags if f.tier == tier))
         for tier in TIERS
     ) if "get-help" in layout else ()

@@ -89,6 +89,8 @@ class Reference(Model):
     publisher: Text
     year: int = Field(ge=1900, le=2100)
     url: WebUrl
+    reviewed: IsoDate | None = Field(default=None, description="when the source itself was last reviewed")
+    review_due: IsoDate | None = Field(default=None, description="when the source itself is due for review")
 
 
 class DiagramStep(Model):
@@ -217,6 +219,7 @@ class Services(Model):
     gp: Text
     urgent: Text
     emergency: Text
+    crisis: Text | None = Field(default=None, description="the crisis line, for {crisis} in red flags")
 
 
 class Readability(Model):
@@ -235,6 +238,10 @@ class Locale(Model):
     strings: dict[StringKey, InterfaceString]
     audiences: dict[Id, Text]
     tiers: dict[Tier, Text]
+    # Words that address the reader ("you", "my"): red flags and checklists are read by carers too.
+    reader_words: list[Text] = Field(default_factory=list)
+    # Abbreviations a plain-language leaflet must explain at first use: term → its long form.
+    glossary: dict[Text, Text] = Field(default_factory=dict)
 
 
 # --- clinic profile (clinic.yaml) -----------------------------------------------------

@@ -7,7 +7,7 @@ import string
 from datetime import date
 from pathlib import Path
 
-from leaflets.content import markup, messages
+from leaflets.content import markup, messages, safety
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
 from leaflets.content.messages import validate_model
 from leaflets.content.paths import inside
@@ -309,11 +309,23 @@ def load_content(project: Project, *, strict: bool = False, today: date | None =
                    "leaflets new topic NAME")
     modules, module_errors = _load_modules(folders, project, pictures, today or date.today(),
                                            strict)
+    _check_safety(modules, locales, project, today or date.today(), strict, module_errors)
     if errors or (module_errors and not keep_going):
         errors.extend(module_errors)
         raise ContentErrors(errors.errors, errors.warnings)
     return Content(project, modules, locales, pictures, tuple(sorted(module_errors.warnings)),
                    tuple(sorted(set(module_errors.errors))))
+
+
+def _check_safety(modules: dict[str, Module], locales: dict[str, Locale], project: Project,
+                  today: date, strict: bool, errors: ErrorList) -> None:
+    """Safety-netting checks of the modules free of other errors; a module that fails is left out."""
+    for module_id in list(modules):
+        found = ErrorList()
+        safety.check_module(modules[module_id], locales, project, today, strict, found)
+        if found.errors:
+            del modules[module_id]
+        errors.extend(found)
 
 
 def _load_modules(folders: list[Path], project: Project, pictures: frozenset[str],
