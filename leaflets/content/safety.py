@@ -64,7 +64,9 @@ def _stems(clause: str) -> frozenset[str]:
 
 
 def _clauses(text: str) -> list[frozenset[str]]:
-    return [stems for part in _CLAUSE.split(text) if len(stems := _stems(part)) >= 2]
+    """The clauses of a red flag's first sentence: the symptom (what follows explains it)."""
+    symptom = re.split(r"(?<=[.!?])\s", markup.plain(text).strip(), maxsplit=1)[0]
+    return [stems for part in _CLAUSE.split(symptom) if len(stems := _stems(part)) >= 2]
 
 
 def _alike(first: str, second: str) -> str | None:
