@@ -43,7 +43,7 @@ def check_module(module: Module, locales: dict[str, Locale], project: Project, t
             continue
         document = module.text_documents[lang]
         _check_tiers(module.topic, text, document, errors)
-        _check_reader_words(module.topic, text, document, locale, project, strict, errors)
+        _check_reader_words(module.topic, text, document, locale, project, errors)
         _check_glossary(module, lang, locale, project, errors)
         _check_emergency_items(module.topic, text, document, locale, errors)
         _check_services(text, document, locale, errors)
@@ -150,15 +150,17 @@ def _shared_by_audiences(topic: Topic, project: Project) -> bool:
 
 
 def _check_reader_words(topic: Topic, text: TopicText, document: Document, locale: Locale,
-                        project: Project, strict: bool, errors: ErrorList) -> None:
-    warning = not (strict or _shared_by_audiences(topic, project))
+                        project: Project, errors: ErrorList) -> None:
+    """Only where two readers share them: a patient-only leaflet may say "your leg"."""
+    if not _shared_by_audiences(topic, project):
+        return
     for kind, texts in (("red_flags", text.red_flags), ("checklist", text.checklist)):
         for item_id, value in texts.items():
             word = _reader_word(value, locale.reader_words)
             if word:
                 _add(errors, document, (kind, item_id),
                      f"says {word!r}, but the patient, a parent or a carer may read it; "
-                     "name the person or the body part instead (a leg, the child)", warning)
+                     "name the person or the body part instead (a leg, the child)")
 
 
 # --- abbreviations explained at first use ----------------------------------------------
