@@ -12,7 +12,7 @@ from markupsafe import Markup
 from leaflets.assemble.graphics import picture_svg, qr_svg
 from leaflets.assemble.i18n import Translator
 from leaflets.content import markup
-from leaflets.content.reading import block_texts, leaflet_texts, red_flag_text
+from leaflets.content.reading import block_texts, leaflet_texts, red_flag_text, summary_text
 from leaflets.content.schema import BUILT_IN_SECTIONS, TIERS, Bullets, Paragraph, Reference
 from leaflets.content.tree import Content, Module
 from leaflets.outputs import LeafletKey, RenderOptions, leaflet_url, pdf_name
@@ -155,7 +155,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         key=key,
         title=title,
         audience_label=content.locales[key.lang].audiences[key.audience],
-        summary=markup.to_html(text.summary, cite),
+        summary=markup.to_html(summary_text(text, key.audience), cite),
         sections=tuple(sections),
         diagram_title=text.diagram.title,
         diagram_description=text.diagram.description,

@@ -182,6 +182,8 @@ class Translation(Model):
 class TopicText(Model):
     title: Text
     summary: Text
+    # A summary of its own for an audience (the clinician's quick reference), else `summary`.
+    summaries: dict[Id, Text] = Field(default_factory=dict)
     translation: Translation | None = None
     sections: dict[Id, Section]
     diagram: DiagramText

@@ -153,6 +153,10 @@ def _check_text(topic: Topic, text: TopicText, document: Document, errors: Error
 
     same_ids("red_flags", [f.id for f in topic.red_flags], text.red_flags)
     same_ids("checklist", [c.id for c in topic.checklist], text.checklist)
+    for audience in text.summaries:
+        if audience not in topic.audiences:
+            add(("summaries", audience), _unknown("audience", audience, set(topic.audiences),
+                                                  "remove it, or add the audience in topic.yaml"))
     steps = [s.id for s in topic.diagram.steps]
     for missing in [i for i in steps if i not in text.diagram.steps]:
         add(("diagram", "steps"), f"the caption for step {missing!r} is missing; add "
