@@ -89,8 +89,9 @@ class Reference(Model):
     publisher: Text
     year: int = Field(ge=1900, le=2100)
     url: WebUrl
-    reviewed: IsoDate | None = Field(default=None, description="when the source itself was last reviewed")
-    review_due: IsoDate | None = Field(default=None, description="when the source itself is due for review")
+    # The source's own review dates, when it publishes them: a source past review is flagged.
+    reviewed: IsoDate | None = None
+    review_due: IsoDate | None = None
 
 
 class DiagramStep(Model):
@@ -221,7 +222,7 @@ class Services(Model):
     gp: Text
     urgent: Text
     emergency: Text
-    crisis: Text | None = Field(default=None, description="the crisis line, for {crisis} in red flags")
+    crisis: Text | None = Field(default=None, description="the crisis line: {crisis} in red flags")
 
 
 class Readability(Model):

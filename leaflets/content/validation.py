@@ -323,7 +323,7 @@ def load_content(project: Project, *, strict: bool = False, today: date | None =
 
 def _check_safety(modules: dict[str, Module], locales: dict[str, Locale], project: Project,
                   today: date, strict: bool, errors: ErrorList) -> None:
-    """Safety-netting checks of the modules free of other errors; a module that fails is left out."""
+    """Safety-netting checks of the modules free of other errors; one that fails is left out."""
     for module_id in list(modules):
         found = ErrorList()
         safety.check_module(modules[module_id], locales, project, today, strict, found)
