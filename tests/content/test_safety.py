@@ -56,8 +56,8 @@ def test_every_language_names_its_own_crisis_line(content, lang, line):
 def test_the_clinician_sheet_opens_with_its_own_summary(content):
     clinician = assemble(content, LeafletKey("night-leg-cramps", "en", "clinician"))
     patient = assemble(content, LeafletKey("night-leg-cramps", "en", "patient"))
-    assert "quinine only as a monitored trial" in clinician.summary
-    assert "quinine" not in patient.summary
+    assert "Quinine only as a monitored trial" in clinician.summary
+    assert "Quinine" not in patient.summary
 
 
 def test_a_summary_for_an_unknown_audience_is_refused(tiny_project: Path):
