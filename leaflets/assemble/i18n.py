@@ -60,9 +60,12 @@ class Translator:
         """Text as it is set: in right-to-left text, left-to-right runs are isolated."""
         return isolate_ltr(text) if self.direction.is_rtl else text
 
+    def _format(self, text: str, **values: object) -> str:
+        fields = _Blanks(self.locale.services.model_dump(exclude_none=True), **values)
+        return string.Formatter().vformat(text, (), fields)
+
     def _fill(self, text: str, **values: object) -> str:
-        fields = _Blanks(self.locale.services.model_dump(), **values)
-        return self.words(string.Formatter().vformat(text, (), fields))
+        return self.words(self._format(text, **values))
 
     def __call__(self, key: str, **values: object) -> str:
         value = self.locale.strings[key]
@@ -80,6 +83,13 @@ class Translator:
 
     def date(self, iso: str) -> str:
         return format_date(date.fromisoformat(iso), format="long", locale=self.locale.locale)
+
+    def services(self, text: str) -> str:
+        """Content text with the locale's services filled in ({crisis}, {emergency}...).
+
+        Not isolated here: markup.to_html isolates the left-to-right runs of content text.
+        """
+        return self._format(text)
 
     def tier(self, tier: str) -> str:
         return self._fill(self.locale.tiers[tier])

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from leaflets.assemble.graphics import picture_svg, qr_svg
 from leaflets.assemble.i18n import Translator
 from leaflets.content import markup
-from leaflets.content.reading import block_texts, leaflet_texts, red_flag_text
+from leaflets.content.reading import block_texts, leaflet_texts, red_flag_text, summary_text
 from leaflets.content.schema import BUILT_IN_SECTIONS, TIERS, Bullets, Paragraph, Reference
 from leaflets.content.tree import Content, Module
 from leaflets.outputs import LeafletKey, RenderOptions, leaflet_url, pdf_name
@@ -124,6 +124,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
     t = translator(content, key.lang)
     references = cited_references(module, key.lang, key.audience)
     numbers = {ref.id: index for index, ref in enumerate(references, start=1)}
+
     def html(text: str) -> Markup:
         return markup.to_html(text, numbers.__getitem__, t.direction.is_rtl)
     sections = []
@@ -144,7 +145,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         for number, step in enumerate(topic.diagram.steps, start=1)
     ) if "diagram" in layout else ()
     tiers = tuple(
-        TierView(tier, t.tier(tier), tuple(html(red_flag_text(text, f))
+        TierView(tier, t.tier(tier), tuple(html(t.services(red_flag_text(text, f)))
                                            for f in topic.red_flags if f.tier == tier))
         for tier in TIERS
     ) if "get-help" in layout else ()
@@ -156,7 +157,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         key=key,
         title=title,
         audience_label=content.locales[key.lang].audiences[key.audience],
-        summary=html(text.summary),
+        summary=html(summary_text(text, key.audience)),
         sections=tuple(sections),
         diagram_title=text.diagram.title,
         diagram_description=text.diagram.description,

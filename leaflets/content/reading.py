@@ -19,9 +19,14 @@ def red_flag_text(text: TopicText, flag: RedFlag) -> str:
     return f"{text.red_flags[flag.id]} [^{flag.source}]"
 
 
+def summary_text(text: TopicText, audience: str) -> str:
+    """The summary one audience's leaflet opens with."""
+    return text.summaries.get(audience, text.summary)
+
+
 def leaflet_texts(topic: Topic, text: TopicText, audience: str) -> Iterator[str]:
     """Every text one leaflet shows, in reading order; headings left out."""
-    yield text.summary
+    yield summary_text(text, audience)
     for section_id in topic.audiences[audience]:
         if section_id in text.sections:
             for block in text.sections[section_id].blocks:

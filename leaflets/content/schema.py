@@ -103,6 +103,9 @@ class Reference(Model):
     publisher: Text
     year: int = Field(ge=1900, le=2100)
     url: WebUrl
+    # The source's own review dates, when it publishes them: a source past review is flagged.
+    reviewed: IsoDate | None = None
+    review_due: IsoDate | None = None
 
 
 class DiagramStep(Model):
@@ -204,6 +207,8 @@ class Translation(Model):
 class TopicText(Model):
     title: Text
     summary: Text
+    # A summary of its own for an audience (the clinician's quick reference), else `summary`.
+    summaries: dict[Id, Text] = Field(default_factory=dict)
     translation: Translation | None = None
     sections: dict[Id, Section]
     diagram: DiagramText
@@ -241,6 +246,7 @@ class Services(Model):
     gp: Text
     urgent: Text
     emergency: Text
+    crisis: Text | None = Field(default=None, description="the crisis line: {crisis} in red flags")
 
 
 class Readability(Model):
@@ -260,6 +266,10 @@ class Locale(Model):
     strings: dict[StringKey, InterfaceString]
     audiences: dict[Id, Text]
     tiers: dict[Tier, Text]
+    # Words that address the reader ("you", "my"): red flags and checklists are read by carers too.
+    reader_words: list[Text] = Field(default_factory=list)
+    # Abbreviations a plain-language leaflet must explain at first use: term → its long form.
+    glossary: dict[Text, Text] = Field(default_factory=dict)
 
 
 # The interface strings that the templates and the code look up, so every locale needs them:

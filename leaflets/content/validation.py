@@ -12,7 +12,7 @@ from typing import Callable
 import babel
 import babel.localedata
 
-from leaflets.content import markup, messages
+from leaflets.content import markup, messages, safety
 from leaflets.content.codes import code_problem
 from leaflets.content.fonts import check_coverage
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
@@ -243,6 +243,10 @@ def _check_text(topic: Topic, text: TopicText, document: Document, errors: Error
 
     same_ids("red_flags", [f.id for f in topic.red_flags], text.red_flags)
     same_ids("checklist", [c.id for c in topic.checklist], text.checklist)
+    for audience in text.summaries:
+        if audience not in topic.audiences:
+            add(("summaries", audience), _unknown("audience", audience, set(topic.audiences),
+                                                  "remove it, or add the audience in topic.yaml"))
     steps = [s.id for s in topic.diagram.steps]
     for missing in [i for i in steps if i not in text.diagram.steps]:
         add(("diagram", "steps"), f"the caption for step {missing!r} is missing; add "
@@ -412,11 +416,23 @@ def load_content(project: Project, *, strict: bool = False, today: date | None =
                    "leaflets new topic NAME")
     modules, module_errors = _load_modules(folders, project, pictures, today or date.today(),
                                            strict)
+    _check_safety(modules, locales, project, today or date.today(), strict, module_errors)
     if errors or (module_errors and not keep_going):
         errors.extend(module_errors)
         raise ContentErrors(errors.errors, errors.warnings)
     return Content(project, modules, locales, pictures, tuple(sorted(module_errors.warnings)),
                    tuple(sorted(set(module_errors.errors))))
+
+
+def _check_safety(modules: dict[str, Module], locales: dict[str, Locale], project: Project,
+                  today: date, strict: bool, errors: ErrorList) -> None:
+    """Safety-netting checks of the modules free of other errors; one that fails is left out."""
+    for module_id in list(modules):
+        found = ErrorList()
+        safety.check_module(modules[module_id], locales, project, today, strict, found)
+        if found.errors:
+            del modules[module_id]
+        errors.extend(found)
 
 
 def _load_modules(folders: list[Path], project: Project, pictures: frozenset[str],
