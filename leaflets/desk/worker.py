@@ -1,8 +1,9 @@
 """Rendering desk orders in a small pool of warm worker processes.
 
-Each worker is forked with the content loaded and WeasyPrint imported, builds its font
-configuration (and, for `leaflets serve`, renders one stock leaflet to warm up), then
-renders orders one at a time. A
+Each worker is forked with the content loaded and WeasyPrint imported (and, for `leaflets
+serve`, warm: the desk renders one stock leaflet before it forks, so fonts, hyphenation
+dictionaries and templates are loaded once and inherited), builds its own font
+configuration, then renders orders one at a time. A
 worker that runs past the time limit is stopped and a fresh one forked in its place, so
 the limit holds (a thread cannot be stopped; a process can). A bounded queue stands in
 front: when every worker is busy and the queue is full, the desk says so at once.
@@ -31,7 +32,7 @@ from leaflets.outputs import leaflet_keys
 from leaflets.render.leaflet import render_leaflet
 
 QUEUE_PER_WORKER = 4  # orders that may wait for each worker before the desk says it is busy
-START_LIMIT = 60.0  # seconds a new worker may take to import, configure fonts and warm up
+START_LIMIT = 60.0  # seconds a new worker may take to start and configure its fonts
 STOP_GRACE = 2.0  # seconds a worker asked to stop may take before it is killed
 
 
@@ -71,25 +72,31 @@ def _stop_now(signum: int, frame: object) -> None:
     sys.exit(0)  # unwinds, so the exit hooks remove this worker's temporary font folder
 
 
-def _warm_up(content: Content, render: bool) -> None:
-    """Configure fonts and, if asked, render one stock leaflet, so the first order is quick."""
-    from leaflets.render.pdf import font_config
+def warm_up(content: Content) -> None:
+    """Render one stock leaflet in this process, so workers forked from it start warm.
 
-    font_config()
+    Its font configuration is released afterwards: each worker makes its own (they must
+    not share one folder of fonts), which takes little once the fonts have been read.
+    """
+    from leaflets.render.pdf import release_font_config
+
     keys = leaflet_keys(content)
-    if render and keys:
+    if keys:
         try:
             render_leaflet(content, keys[0])
         except Exception:  # noqa: BLE001 - only a warm-up; the orders report their own errors
             pass
+    release_font_config()
 
 
-def _serve_orders(content: Content, conn: Connection, warm: bool) -> None:
-    """In a worker: warm up, say so, then answer orders until the pipe closes."""
+def _serve_orders(content: Content, conn: Connection) -> None:
+    """In a worker: configure fonts, say so, then answer orders until the pipe closes."""
+    from leaflets.render.pdf import font_config
+
     # Ctrl-C reaches the whole process group; the desk alone handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_now)
-    _warm_up(content, render=warm)
+    font_config()
     conn.send(("ready", None))
     while True:
         try:
@@ -142,7 +149,6 @@ class Renderer:
         self.workers = max(1, workers or available_cores())
         waiting = QUEUE_PER_WORKER * self.workers if queue_length is None else queue_length
         self.capacity = self.workers + max(0, waiting)
-        self.warm = warm
         self._lock = threading.Lock()  # guards the counts, the generation and the forks
         self._taken = 0  # orders rendering or waiting for a worker
         self._idle: deque[_Worker] = deque()
@@ -151,6 +157,8 @@ class Renderer:
         self._closed = False
         self._context = multiprocessing.get_context("fork")
         import leaflets.render.pdf  # noqa: F401  (imports WeasyPrint once, before any fork)
+        if warm:
+            warm_up(content)
         # A renderer that is dropped (a test's app, a replaced desk) stops its idle workers.
         weakref.finalize(self, _stop_idle, self._idle)
         self._start_workers()
@@ -233,7 +241,7 @@ class Renderer:
             receiver, sender = self._context.Pipe()
             with frozen_heap():
                 process = self._context.Process(target=_serve_orders, daemon=True,
-                                                args=(self.content, sender, self.warm))
+                                                args=(self.content, sender))
                 process.start()
             sender.close()
             self._hand_over(_Worker(process, receiver, self._generation))
