@@ -10,6 +10,7 @@ what it had begun. Removing the journal is the moment a write phase takes effect
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import os
 import re
@@ -94,7 +95,10 @@ def write_all(folder: Path, files: Mapping[Path, bytes], removals: Sequence[Path
         except BaseException:
             phase.roll_back()
             raise
-        phase.commit()
+        else:
+            phase.commit()
+        finally:
+            phase.unlock()
 
 
 class _Phase:
@@ -106,9 +110,11 @@ class _Phase:
         self.changes: list[Change] = []
         self.created: list[Path] = []  # folders made by this phase, parents first
         self.at = folder
+        self.lock: int | None = None
 
     def run(self, files: Mapping[Path, bytes], removals: Iterable[Path]) -> None:
         self._make_folder(self.folder)
+        self.lock = _lock(self.folder, wait=True)
         for path, data in files.items():
             self._make_folder(path.parent)
             self.at = path
@@ -139,6 +145,10 @@ class _Phase:
             _undo(change)
         _remove_folders(self.created)
         self.journal.unlink(missing_ok=True)
+
+    def unlock(self) -> None:
+        if self.lock is not None:
+            os.close(self.lock)
 
     def commit(self) -> None:
         self.journal.unlink(missing_ok=True)
@@ -254,17 +264,39 @@ def recover(folder: Path) -> None:
     if not folder.is_dir():
         return
     journal = folder / JOURNAL
-    with signals_deferred():
-        if journal.is_file():
-            changes, created = _read_journal(journal)
-            for change in reversed(changes):
-                _undo(change)
-            _remove_folders(created)
-            journal.unlink()
-        for directory, _, names in os.walk(folder):
-            for name in names:
-                if LEFTOVER.match(name):
-                    Path(directory, name).unlink(missing_ok=True)
+    lock = _lock(folder, wait=False)
+    if lock is None:
+        return  # another build is writing: its files are not leftovers
+    try:
+        with signals_deferred():
+            _recover(folder, journal)
+    finally:
+        os.close(lock)
+
+
+def _lock(folder: Path, wait: bool) -> int | None:
+    """Hold the output folder for one writer (a build writing, or recovering); the lock goes
+    with its process, so a killed build never keeps it. None: another process holds it."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(handle)
+        return None
+    return handle
+
+
+def _recover(folder: Path, journal: Path) -> None:
+    if journal.is_file():
+        changes, created = _read_journal(journal)
+        for change in reversed(changes):
+            _undo(change)
+        _remove_folders(created)
+        journal.unlink()
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            if LEFTOVER.match(name):
+                Path(directory, name).unlink(missing_ok=True)
 
 
 @contextmanager

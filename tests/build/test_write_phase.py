@@ -228,6 +228,25 @@ def test_kill_9_after_any_rename_is_undone_by_the_next_build(tmp_path: Path):
         str(path.relative_to(tmp_path / "output")): data for path, data in files.items()}
 
 
+def test_recovery_leaves_a_build_that_is_writing_alone(tmp_path: Path):
+    """Another build holds the folder while it writes: its staged files are not leftovers."""
+    import fcntl
+
+    output = tmp_path / "output"
+    output.mkdir()
+    staged = output / ".index.html.a1b2c3d4.tmp"
+    staged.write_bytes(b"being written")
+    handle = os.open(output, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        write.recover(output)
+        assert staged.exists()
+    finally:
+        os.close(handle)
+    write.recover(output)
+    assert not staged.exists()
+
+
 # --- kill -9 at random points of the write phase ----------------------------------------------
 
 
