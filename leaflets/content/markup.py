@@ -65,17 +65,35 @@ def plain(text: str) -> str:
     return "".join(span.text for span in parse(text) if span.kind != "cite")
 
 
+# A number keeps its unit on the same line: "10 minutes", "5 seconds".
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=[^\W\d_])")
+_TRAILING_SPACE = re.compile(r"\s+$")  # before a citation mark
+
+
+def _span_html(span: Span, cite_number: Callable[[str], int]) -> str:
+    if span.kind == "strong":
+        return f"<strong>{escape(span.text)}</strong>"
+    if span.kind == "cite":
+        number = cite_number(span.target)
+        return f'<a class="cite" href="#ref-{number}"><sup>[{number}]</sup></a>'
+    if span.kind == "link":
+        return f'<a href="{escape(span.target)}">{escape(span.text)}</a>'
+    return str(escape(_NUMBER_SPACE.sub("\u00a0", span.text)))
+
+
 def to_html(text: str, cite_number: Callable[[str], int]) -> Markup:
-    """Render text as escaped HTML with the allowed inline markup."""
+    """Render text as escaped HTML with the allowed inline markup.
+
+    A citation mark is glued to the word before it with a word joiner (U+2060), so it
+    never starts a line alone; the stylesheet gives it back its space as a margin. A
+    no-break space or a white-space: nowrap span would say the same, but WeasyPrint then
+    breaks the line too early and leaves one word alone (Kozea/WeasyPrint#1075).
+    """
+    spans = parse(text)
     parts: list[str] = []
-    for span in parse(text):
-        if span.kind == "strong":
-            parts.append(f"<strong>{escape(span.text)}</strong>")
-        elif span.kind == "cite":
-            number = cite_number(span.target)
-            parts.append(f'<a class="cite" href="#ref-{number}"><sup>[{number}]</sup></a>')
-        elif span.kind == "link":
-            parts.append(f'<a href="{escape(span.target)}">{escape(span.text)}</a>')
-        else:
-            parts.append(str(escape(span.text)))
+    for index, span in enumerate(spans):
+        html = _span_html(span, cite_number)
+        if span.kind == "text" and index + 1 < len(spans) and spans[index + 1].kind == "cite":
+            html = _TRAILING_SPACE.sub("", html) + "\u2060"
+        parts.append(html)
     return Markup("".join(parts))

@@ -19,9 +19,14 @@ def red_flag_text(text: TopicText, flag: RedFlag) -> str:
     return f"{text.red_flags[flag.id]} [^{flag.source}]"
 
 
+def summary_text(text: TopicText, audience: str) -> str:
+    """The summary one audience reads: its own, if the text gives one."""
+    return text.audience_summaries.get(audience, text.summary)
+
+
 def leaflet_texts(topic: Topic, text: TopicText, audience: str) -> Iterator[str]:
     """Every text one leaflet shows, in reading order; headings left out."""
-    yield text.summary
+    yield summary_text(text, audience)
     for section_id in topic.audiences[audience]:
         if section_id in text.sections:
             for block in text.sections[section_id].blocks:
@@ -29,6 +34,8 @@ def leaflet_texts(topic: Topic, text: TopicText, audience: str) -> Iterator[str]
         elif section_id == "diagram":
             yield text.diagram.description
             yield from (text.diagram.steps[step.id] for step in topic.diagram.steps)
+            yield from (text.diagram.alt[step.id] for step in topic.diagram.steps
+                        if step.id in text.diagram.alt)
         elif section_id == "checklist":
             yield from (text.checklist[item.id] for item in topic.checklist)
         elif section_id == "get-help":

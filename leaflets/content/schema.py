@@ -100,6 +100,7 @@ class DiagramStep(Model):
 
 class Diagram(Model):
     steps: list[DiagramStep] = Field(min_length=1, max_length=8)
+    per_day: int | None = Field(default=None, ge=1, le=12, description="how often in the day")
 
 
 class RedFlag(Model):
@@ -168,6 +169,8 @@ class DiagramText(Model):
     title: Text
     description: Text
     steps: dict[Id, Text]
+    # What each picture shows, for a screen reader; the caption says what to do.
+    alt: dict[Id, Text] = Field(default_factory=dict)
 
 
 class Translation(Model):
@@ -180,6 +183,8 @@ class Translation(Model):
 class TopicText(Model):
     title: Text
     summary: Text
+    # An audience's own summary (the clinician's), instead of the patient's.
+    audience_summaries: dict[Id, Text] = Field(default_factory=dict)
     translation: Translation | None = None
     sections: dict[Id, Section]
     diagram: DiagramText

@@ -160,6 +160,12 @@ def _check_text(topic: Topic, text: TopicText, document: Document, errors: Error
     for extra in [i for i in text.diagram.steps if i not in steps]:
         add(("diagram", "steps", extra), _unknown(
             "diagram step", extra, set(steps), "remove it, or add the step in topic.yaml"))
+    for extra in [i for i in text.diagram.alt if i not in steps]:
+        add(("diagram", "alt", extra), _unknown(
+            "diagram step", extra, set(steps), "remove it, or add the step in topic.yaml"))
+    for extra in [a for a in text.audience_summaries if a not in topic.audiences]:
+        add(("audience_summaries", extra), _unknown(
+            "audience", extra, set(topic.audiences), "remove it, or add the audience in topic.yaml"))
     for audience, layout in topic.audiences.items():
         for section in layout:
             if section not in text.sections and section not in BUILT_IN_SECTIONS:

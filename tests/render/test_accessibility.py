@@ -88,7 +88,7 @@ def test_checklist_is_a_form_named_by_its_labels(built):
         parents = dict(zip([int(n) for n in structure[::2]], structure[1::2]))
         tags = {str(parents[int(f.StructParent)].S) for f in fields}
     assert names == {item_id: " ".join(markup.plain(str(text)).split())
-                     for item_id, text in leaflet.checklist}
+                     for item_id, text in ((item.id, item.text) for item in leaflet.checklist)}
     assert kinds == {"/Btn"} and tags == {"/Form"}
     assert all(flag & 4 for flag in flags)  # printed
 
