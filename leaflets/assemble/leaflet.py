@@ -172,7 +172,8 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
             sections.append(SectionView("prose", section_id, section.heading,
                                         tuple(_block(b, cite) for b in section.blocks)))
         elif section_id in BUILT_IN_SECTIONS:
-            heading = text.diagram.title if section_id == "diagram" else t(section_id.replace("-", "_"))
+            heading = (text.diagram.title if section_id == "diagram"
+                       else t.for_audience(section_id.replace("-", "_"), key.audience))
             sections.append(SectionView(section_id, section_id, heading))
     layout = topic.audiences[key.audience]
     steps = _steps(content, module, key.lang, t, cite) if "diagram" in layout else ()
