@@ -14,7 +14,8 @@ _SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
 
 def qr_svg(url: str, title: str) -> Markup:
     """A QR code for `url`, with a 4-module quiet zone and an accessible title."""
-    code = segno.make(url, error="l", micro=False)  # fewer, larger modules scan at 50 dpi
+    # Level M survives a fold or a pen mark; the printed size keeps it readable at 40 dpi.
+    code = segno.make(url, error="m", micro=False)
     svg = code.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True,
                           svgclass="qr", lineclass=None)
     svg = re.sub(r"<svg\b([^>]*)>", lambda m: f'<svg{m.group(1)} role="img">'

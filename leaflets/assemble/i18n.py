@@ -73,13 +73,19 @@ class Translator:
             raise TypeError(f"string {key!r} has plural forms; use plural()")
         return self._fill(value, **values)
 
+    def for_audience(self, key: str, audience: str, **values: object) -> str:
+        """The audience's own string (`tick_any_carer`), else the shared one (`tick_any`)."""
+        own = f"{key}_{audience}"
+        return self(own if own in self.locale.strings else key, **values)
+
     def plural(self, key: str, count: int) -> str:
         value = self.locale.strings[key]
         if not isinstance(value, PluralText):
             return self._fill(value, n=count)
         category = babel.Locale.parse(self.locale.locale).plural_form(count)
         form = getattr(value, category, None) or value.other
-        return self._fill(form, n=count)
+        # The number never leaves its unit at a line end ("Hold for 5 / seconds").
+        return self._fill(form.replace("{n} ", "{n}\u00a0"), n=count)
 
     def date(self, iso: str) -> str:
         return format_date(date.fromisoformat(iso), format="long", locale=self.locale.locale)

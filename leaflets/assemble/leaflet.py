@@ -13,7 +13,8 @@ from leaflets.assemble.graphics import picture_svg, qr_svg
 from leaflets.assemble.i18n import Translator
 from leaflets.content import markup
 from leaflets.content.reading import block_texts, leaflet_texts, red_flag_text, summary_text
-from leaflets.content.schema import BUILT_IN_SECTIONS, TIERS, Bullets, Paragraph, Reference
+from leaflets.content.schema import (BUILT_IN_SECTIONS, TIERS, Bullets, Paragraph, Reference, Topic,
+                                     TopicText)
 from leaflets.content.tree import Content, Module
 from leaflets.outputs import LeafletKey, RenderOptions, leaflet_url, pdf_name
 from leaflets.reproducible import document_date
@@ -42,6 +43,16 @@ class StepView:
 
 
 @dataclass(frozen=True)
+class ChecklistView:
+    """A checklist item; one tied to a red flag carries its tier and what to do if ticked."""
+
+    id: str
+    text: Markup
+    tier: str | None = None
+    action: str = ""
+
+
+@dataclass(frozen=True)
 class TierView:
     tier: str
     heading: str
@@ -63,8 +74,9 @@ class Leaflet:
     sections: tuple[SectionView, ...]
     diagram_title: str
     diagram_description: str
+    diagram_frequency: str  # "3 times a day", or empty
     steps: tuple[StepView, ...]
-    checklist: tuple[tuple[str, Markup], ...]
+    checklist: tuple[ChecklistView, ...]
     tiers: tuple[TierView, ...]
     references: tuple[ReferenceView, ...]
     last_reviewed: str
@@ -102,6 +114,34 @@ def _dose(t: Translator, hold: int | None, repeats: int | None) -> str:
     return " · ".join(parts)
 
 
+URGENT_TIERS = ("today", "emergency")
+
+
+def _checklist(topic: Topic, text: TopicText, t: Translator,
+               html: Callable[[str], Markup]) -> tuple[ChecklistView, ...]:
+    tiers = {flag.id: flag.tier for flag in topic.red_flags}
+    items = []
+    for item in topic.checklist:
+        tier = tiers.get(item.red_flag) if item.red_flag else None
+        # Routine items carry their tier's mark; urgent ones also say what to do.
+        action = t(f"tick_{tier}") if tier in URGENT_TIERS else ""
+        items.append(ChecklistView(item.id, html(text.checklist[item.id]), tier,
+                                   action))
+    return tuple(items)
+
+
+def _steps(content: Content, module: Module, lang: str, t: Translator,
+           html: Callable[[str], Markup]) -> tuple[StepView, ...]:
+    text = module.texts[lang].diagram
+    template_dirs = tuple(content.project.template_dirs)
+    return tuple(
+        StepView(number, picture_svg(template_dirs, step.picture,
+                                     markup.plain(text.alt.get(step.id, text.steps[step.id]))),
+                 html(text.steps[step.id]),
+                 _dose(t, step.hold_seconds, step.repeats))
+        for number, step in enumerate(module.topic.diagram.steps, start=1))
+
+
 def _page_budget(content: Content, key: LeafletKey, options: RenderOptions) -> int:
     spec = content.project.config.audiences[key.audience]
     budget = spec.large_print_pages if options.large_print else spec.pages
@@ -134,23 +174,17 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
             sections.append(SectionView("prose", section_id, t.words(section.heading),
                                         tuple(_block(b, html) for b in section.blocks)))
         elif section_id in BUILT_IN_SECTIONS:
-            heading = text.diagram.title if section_id == "diagram" else t(section_id.replace("-", "_"))
+            heading = (text.diagram.title if section_id == "diagram"
+                       else t.for_audience(section_id.replace("-", "_"), key.audience))
             sections.append(SectionView(section_id, section_id, heading))
     layout = topic.audiences[key.audience]
-    template_dirs = tuple(content.project.template_dirs)
-    steps = tuple(
-        StepView(number, picture_svg(template_dirs, step.picture, markup.plain(text.diagram.steps[step.id])),
-                 html(text.diagram.steps[step.id]),
-                 _dose(t, step.hold_seconds, step.repeats))
-        for number, step in enumerate(topic.diagram.steps, start=1)
-    ) if "diagram" in layout else ()
+    steps = _steps(content, module, key.lang, t, html) if "diagram" in layout else ()
     tiers = tuple(
         TierView(tier, t.tier(tier), tuple(html(t.services(red_flag_text(text, f)))
                                            for f in topic.red_flags if f.tier == tier))
         for tier in TIERS
     ) if "get-help" in layout else ()
-    checklist = tuple((item.id, html(text.checklist[item.id]))
-                      for item in topic.checklist) if "checklist" in layout else ()
+    checklist = _checklist(topic, text, t, html) if "checklist" in layout else ()
     url = leaflet_url(content, key)
     title = text.title
     return Leaflet(
@@ -161,6 +195,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
         sections=tuple(sections),
         diagram_title=text.diagram.title,
         diagram_description=text.diagram.description,
+        diagram_frequency=t.plural("per_day", topic.diagram.per_day) if topic.diagram.per_day else "",
         steps=steps,
         checklist=checklist,
         tiers=tuple(tier for tier in tiers if tier.flags),

@@ -126,22 +126,38 @@ def isolate_ltr(text: str) -> str:
     return "".join(parts)
 
 
+# A number keeps its unit on the same line: "10 minutes", "5 seconds".
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=[^\W\d_])")
+_TRAILING_SPACE = re.compile(r"\s+$")  # before a citation mark
+
+
+def _span_html(span: Span, cite_number: Callable[[str], int], rtl: bool) -> str:
+    words = isolate_ltr if rtl else str
+    if span.kind == "strong":
+        return f"<strong>{escape(words(span.text))}</strong>"
+    if span.kind == "cite":
+        number = cite_number(span.target)
+        mark = f"{LRI}[{number}]{PDI}" if rtl else f"[{number}]"
+        return f'<a class="cite" href="#ref-{number}"><sup>{mark}</sup></a>'
+    if span.kind == "link":
+        return f'<a href="{escape(span.target)}">{escape(words(span.text))}</a>'
+    return str(escape(words(_NUMBER_SPACE.sub("\u00a0", span.text))))
+
+
 def to_html(text: str, cite_number: Callable[[str], int], rtl: bool = False) -> Markup:
     """Render text as escaped HTML with the allowed inline markup.
 
-    In right-to-left text, left-to-right runs and citation marks are isolated.
+    In right-to-left text, left-to-right runs and citation marks are isolated. A citation
+    mark is glued to the word before it with a word joiner (U+2060), so it never starts a
+    line alone; the stylesheet gives it back its space as a margin. A no-break space or a
+    white-space: nowrap span would say the same, but WeasyPrint then breaks the line too
+    early and leaves one word alone (Kozea/WeasyPrint#1075).
     """
-    words = isolate_ltr if rtl else str
+    spans = parse(text)
     parts: list[str] = []
-    for span in parse(text):
-        if span.kind == "strong":
-            parts.append(f"<strong>{escape(words(span.text))}</strong>")
-        elif span.kind == "cite":
-            number = cite_number(span.target)
-            mark = f"{LRI}[{number}]{PDI}" if rtl else f"[{number}]"
-            parts.append(f'<a class="cite" href="#ref-{number}"><sup>{mark}</sup></a>')
-        elif span.kind == "link":
-            parts.append(f'<a href="{escape(span.target)}">{escape(words(span.text))}</a>')
-        else:
-            parts.append(str(escape(words(span.text))))
+    for index, span in enumerate(spans):
+        html = _span_html(span, cite_number, rtl)
+        if span.kind == "text" and index + 1 < len(spans) and spans[index + 1].kind == "cite":
+            html = _TRAILING_SPACE.sub("", html) + "\u2060"
+        parts.append(html)
     return Markup("".join(parts))

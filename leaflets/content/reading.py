@@ -20,7 +20,7 @@ def red_flag_text(text: TopicText, flag: RedFlag) -> str:
 
 
 def summary_text(text: TopicText, audience: str) -> str:
-    """The summary one audience's leaflet opens with."""
+    """The summary one audience's leaflet opens with: its own, if the text gives one."""
     return text.summaries.get(audience, text.summary)
 
 
@@ -34,6 +34,8 @@ def leaflet_texts(topic: Topic, text: TopicText, audience: str) -> Iterator[str]
         elif section_id == "diagram":
             yield text.diagram.description
             yield from (text.diagram.steps[step.id] for step in topic.diagram.steps)
+            yield from (text.diagram.alt[step.id] for step in topic.diagram.steps
+                        if step.id in text.diagram.alt)
         elif section_id == "checklist":
             yield from (text.checklist[item.id] for item in topic.checklist)
         elif section_id == "get-help":

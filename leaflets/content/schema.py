@@ -117,6 +117,7 @@ class DiagramStep(Model):
 
 class Diagram(Model):
     steps: list[DiagramStep] = Field(min_length=1, max_length=8)
+    per_day: int | None = Field(default=None, ge=1, le=12, description="how often in the day")
 
 
 class RedFlag(Model):
@@ -195,6 +196,8 @@ class DiagramText(Model):
     title: Text
     description: Text
     steps: dict[Id, Text]
+    # What each picture shows, for a screen reader; the caption says what to do.
+    alt: dict[Id, Text] = Field(default_factory=dict)
 
 
 class Translation(Model):

@@ -254,6 +254,9 @@ def _check_text(topic: Topic, text: TopicText, document: Document, errors: Error
     for extra in [i for i in text.diagram.steps if i not in steps]:
         add(("diagram", "steps", extra), _unknown(
             "diagram step", extra, set(steps), "remove it, or add the step in topic.yaml"))
+    for extra in [i for i in text.diagram.alt if i not in steps]:
+        add(("diagram", "alt", extra), _unknown(
+            "diagram step", extra, set(steps), "remove it, or add the step in topic.yaml"))
     for audience, layout in topic.audiences.items():
         for section in layout:
             if section not in text.sections and section not in BUILT_IN_SECTIONS:

@@ -11,7 +11,8 @@ PDF is not parsed and saved a second time.
   wrapped lines without a space ("feelsweaker"); the name is taken from the label's source
   text instead. WeasyPrint also sets NeedAppearances, which makes viewers such as poppler
   redraw the checkboxes from a missing default appearance and lose the tick, although
-  every checkbox carries its own tick appearance; it is turned off.
+  every checkbox carries its own tick appearance; it is turned off. WeasyPrint gives a
+  checkbox no /Off appearance, so each gets an empty one (pdfium otherwise draws a grey box).
 """
 
 from __future__ import annotations
@@ -101,6 +102,17 @@ def mark_pagination_artifacts(pdf: pydyf.PDF) -> None:
                 elements[mcid] = "null"
 
 
+def add_off_appearance(pdf: pydyf.PDF, field: pydyf.Dictionary) -> None:
+    """An empty /Off look for a checkbox, so no viewer invents one (pdfium draws a grey box)."""
+    appearance = field.get("AP", {}).get("N") if isinstance(field.get("AP"), pydyf.Dictionary) else None
+    if not isinstance(appearance, pydyf.Dictionary) or "Off" in appearance:
+        return
+    tick = resolve(pdf, next(iter(appearance.values())))
+    off = pydyf.Stream(extra={"Type": "/XObject", "Subtype": "/Form", "BBox": tick.extra["BBox"]})
+    pdf.add_object(off)
+    appearance["Off"] = off.reference
+
+
 def finish_form(pdf: pydyf.PDF, names: dict[str, str]) -> None:
     form = resolve(pdf, pdf.catalog.get("AcroForm"))
     if not isinstance(form, pydyf.Dictionary):
@@ -110,6 +122,7 @@ def finish_form(pdf: pydyf.PDF, names: dict[str, str]) -> None:
         name = names.get(str(field["T"].string)) if "T" in field else None
         if name:
             field["TU"] = pydyf.String(name)
+        add_off_appearance(pdf, field)
 
 
 def finish(document: weasyprint.Document, pdf: pydyf.PDF) -> None:

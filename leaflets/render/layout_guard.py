@@ -26,7 +26,7 @@ TOLERANCE_PX = 0.5
 class LayoutProblem:
     page: int
     section: str
-    kind: str  # "overflow", "edge" or "size"
+    kind: str  # "overflow", "edge", "size", "hyphen", "qr" or "apart"
     message: str
 
     def __str__(self) -> str:
@@ -114,8 +114,67 @@ def _walk(box: boxes.Box, parent: boxes.Box | None, page: tuple[int, boxes.PageB
         yield from _walk(child, box, page, section, min_pt)
 
 
+QR_MIN_MM = 38.0  # at level M, the printed size that still reads at 40 dpi
+AUTO_HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
+# Where a word broken by hyphenation hurts most: headings, the summary, captions, the
+# checklist and the red flags.
+PROTECTED = ("h1", "h2", "h3", "figcaption", "summary", "ticks", "tier")
+
+
+def _classes(box: boxes.Box) -> set[str]:
+    element = box.element
+    if element is None or isinstance(box, boxes.TextBox):
+        return set()
+    return {box.element_tag, *element.get("class", "").split()}
+
+
+def _marks(page: boxes.PageBox) -> Iterator[tuple[str, boxes.Box, bool]]:
+    """(class or tag, box, inside a protected element) for every box on the page."""
+    def walk(box: boxes.Box, protected: bool) -> Iterator[tuple[str, boxes.Box, bool]]:
+        names = _classes(box)
+        protected = protected or bool(names & set(PROTECTED))
+        for name in names:
+            yield name, box, protected
+        if isinstance(box, boxes.LineBox):
+            yield "line", box, protected
+        for child in box.all_children():
+            yield from walk(child, protected)
+    yield from walk(page, False)
+
+
+def _page_rules(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
+    """Hyphens at a line end in protected text, and a QR code printed too small."""
+    for name, box, protected in _marks(page):
+        if name == "line" and protected:
+            words = "".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
+            if words.rstrip().endswith(AUTO_HYPHEN):
+                yield LayoutProblem(number, "page", "hyphen",
+                                    f"'{_excerpt(words)}' ends in a hyphen; headings, captions, "
+                                    "the checklist and red flags must keep their words whole")
+        elif name == "qr" and box.width / PX_PER_MM < QR_MIN_MM - 0.05:
+            yield LayoutProblem(number, "masthead", "qr",
+                                f"the QR code is {box.width / PX_PER_MM:.1f} mm wide, below the "
+                                f"{QR_MIN_MM:g} mm that scans at 40 dpi; make it larger")
+
+
+def _apart(document: weasyprint.Document) -> Iterator[LayoutProblem]:
+    """"When to get help" on another page than its emergency tier, or a tier split."""
+    pages: dict[str, set[int]] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name, _, _ in _marks(page._page_box):
+            if name in ("get-help", "tier-emergency", "tier"):
+                pages.setdefault(name, set()).add(number)
+    help_pages, emergency = pages.get("get-help", set()), pages.get("tier-emergency", set())
+    if len(help_pages) > 1 or (emergency and not emergency <= help_pages) or len(emergency) > 1:
+        yield LayoutProblem(min(help_pages | emergency), "get-help", "apart",
+                            "'When to get help' and its tiers do not share one page; a reader "
+                            "must see the emergency tier with its heading: shorten the text "
+                            "before it")
+
+
 def layout_problems(document: weasyprint.Document, min_pt: float) -> list[LayoutProblem]:
-    """Overflow, text too near the paper's edge or smaller than `min_pt`.
+    """Overflow, text too near the paper's edge or smaller than `min_pt`, and broken rules
+    of print design: hyphens in protected text, a small QR code, help split from its tiers.
 
     The first problem of each kind per page and section, so that one long word does not
     bury the report.
@@ -125,4 +184,8 @@ def layout_problems(document: weasyprint.Document, min_pt: float) -> list[Layout
         # The page box is private in WeasyPrint's Page, but it is the laid-out tree itself.
         for problem in _walk(page._page_box, None, (number, page._page_box), "page", min_pt):
             first.setdefault((problem.page, problem.section, problem.kind), problem)
+        for problem in _page_rules(number, page._page_box):
+            first.setdefault((problem.page, problem.section, problem.kind), problem)
+    for problem in _apart(document):
+        first.setdefault((problem.page, problem.section, problem.kind), problem)
     return list(first.values())

@@ -41,9 +41,11 @@ def test_build_with_clinic_prints_it_on_the_pdf_and_the_page(tiny_project: Path)
     text = pdf_text(tiny_project / PDF)
     assert "Your clinic: Riverside Health Centre" in text
     assert "12 Mill Lane, Leeds LS1 4AB" in text
-    # the running header, on every page, with the footer still naming the topic and review date
-    assert "Your clinic: Riverside Health Centre · 12 Mill Lane, Leeds LS1 4AB · +44 113 496 0000" in text
-    assert "Test cramps · Next review due: 1 January 2099" in text
+    # name and phone beside "When to get help", and in the running footer on every page
+    assert ("Your clinic: Riverside Health Centre · Phone: +44 113 496 0000 · 12 Mill Lane, "
+            "Leeds LS1 4AB · riverside.example.org") in text
+    assert ("Test cramps · Next review due: 1 January 2099 · Riverside Health Centre · "
+            "Phone: +44 113 496 0000") in text
     assert "riverside.example.org" in text
     page = read_page(tiny_project / PAGE)
     [logo] = page.all("img")

@@ -55,8 +55,9 @@ def test_figures_are_the_qr_code_and_the_diagram_steps_all_with_alt(built):
     alts = figures(path)
     assert alts[0] == leaflet.t("qr_alt", title=leaflet.title)
     if any(section.kind == "diagram" for section in leaflet.sections):
-        assert alts[1:] == [markup.plain(CONTENT.modules[leaflet.key.topic]
-                                         .texts[leaflet.key.lang].diagram.steps[step.id])
+        diagram = CONTENT.modules[leaflet.key.topic].texts[leaflet.key.lang].diagram
+        # what the picture shows, where the content says it; else its caption
+        assert alts[1:] == [markup.plain(diagram.alt.get(step.id, diagram.steps[step.id]))
                             for step in CONTENT.modules[leaflet.key.topic].topic.diagram.steps]
     else:
         assert alts[1:] == []  # the tier icons are artifacts, not figures
@@ -88,7 +89,7 @@ def test_checklist_is_a_form_named_by_its_labels(built):
         parents = dict(zip([int(n) for n in structure[::2]], structure[1::2]))
         tags = {str(parents[int(f.StructParent)].S) for f in fields}
     assert names == {item_id: " ".join(markup.plain(str(text)).split())
-                     for item_id, text in leaflet.checklist}
+                     for item_id, text in ((item.id, item.text) for item in leaflet.checklist)}
     assert kinds == {"/Btn"} and tags == {"/Form"}
     assert all(flag & 4 for flag in flags)  # printed
 

@@ -59,3 +59,21 @@ def test_large_print_refuses_text_below_12_pt(tiny_project: Path):
     assert "cramp (patient, en, a4, large print) does not lay out cleanly:" in result.stderr
     assert "section 'sources': '1.' is set in 11 pt, below the 12 pt minimum" \
         in result.stderr
+
+
+def test_a_qr_code_below_its_minimum_size_is_refused(tiny_project: Path):
+    _own_stylesheet(tiny_project, "print.css", ".qr-box svg.qr { width: 30mm; height: 30mm; }\n")
+    result = run("--project", tiny_project, "build")
+    assert result.exit_code == 1
+    assert "section 'masthead': the QR code is 30.0 mm wide, below the 38 mm that scans at " \
+        "40 dpi" in result.stderr
+
+
+def test_when_to_get_help_apart_from_its_emergency_tier_is_refused(tiny_project: Path):
+    _own_stylesheet(tiny_project, "print.css", ".get-help { break-inside: auto; }\n"
+                    ".get-help h2 { break-before: page; break-after: page; }\n")
+    result = run("--project", tiny_project, "build")
+    assert result.exit_code == 1
+    assert "section 'get-help': 'When to get help' and its tiers do not share one page" \
+        in result.stderr
+
