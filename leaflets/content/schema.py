@@ -282,9 +282,9 @@ INTERFACE_STRINGS = (
     "next_review", "version", "page_of", "disclaimer", "site_name", "skip_to_content",
     "choose_language", "leaflets_in_language", "all_languages", "other_languages", "breadcrumbs",
     "download_pdf", "pdf_size", "print_page", "published_by", "clinic_heading", "phone",
-    "website", "note_heading", "note_for",
+    "website", "note_heading", "note_for", "tick_today", "tick_emergency",
 )
-COUNTED_STRINGS = ("hold_seconds", "repeat_times")
+COUNTED_STRINGS = ("hold_seconds", "repeat_times", "per_day")
 
 
 # --- clinic profile (clinic.yaml) -----------------------------------------------------

@@ -175,7 +175,7 @@ def signal_after(process: subprocess.Popen[str], progress: str, signum: int) -> 
 def test_killing_a_build_mid_render_leaves_the_previous_pdfs_and_pages(built, signum):
     root, before = built
     process = start_build(root)
-    printed = signal_after(process, "[1/7] rendered", signum)  # 3 PDFs, their pages, en/
+    printed = signal_after(process, "[1/8] rendered", signum)  # 3 PDFs, their pages, en/, the code index
     assert process.returncode == 128 + signum, printed
     assert "interrupted: no partial file was left" in printed and "Traceback" not in printed
     assert snapshot(root / "output") == before
@@ -186,7 +186,7 @@ def test_killing_a_build_as_it_writes_leaves_only_complete_files(built, signum):
     """The signal lands somewhere in the writes or after them: each file is old or new, whole."""
     root, before = built
     process = start_build(root)
-    printed = signal_after(process, "[7/7] rendered", signum)
+    printed = signal_after(process, "[8/8] rendered", signum)
     assert process.returncode in (0, 128 + signum), printed
     assert "Traceback" not in printed
     after = snapshot(root / "output")
@@ -197,7 +197,7 @@ def test_killing_a_build_as_it_writes_leaves_only_complete_files(built, signum):
 def test_killing_a_first_build_mid_render_writes_nothing(tiny_project: Path):
     three_topics(tiny_project)
     process = start_build(tiny_project)
-    signal_after(process, "[2/8] rendered", signal.SIGTERM)
+    signal_after(process, "[2/9] rendered", signal.SIGTERM)
     assert process.returncode == 128 + signal.SIGTERM
     assert snapshot(tiny_project / "output") == {}
 

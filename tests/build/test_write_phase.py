@@ -96,8 +96,9 @@ def test_output_naming_a_file_is_an_error(tiny_project: Path):
     (tiny_project / "leaflets.pdf").write_bytes(b"not a folder")
     result = run("--project", tiny_project, "build", "-q")
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and "leaflets.pdf: the output folder is a " \
-        "file; set `output:` in leaflets.yaml to a folder" in result.stderr
+    assert result.stderr.endswith("leaflets.yaml:7:1: output: 'leaflets.pdf' is a file, not a "
+                                  "folder; name a folder, like output\n"
+                                  "1 error(s) in 1 file(s); nothing was written.\n")
     assert (tiny_project / "leaflets.pdf").read_bytes() == b"not a folder"
 
 

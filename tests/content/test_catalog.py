@@ -140,9 +140,13 @@ def test_import_refuses_other_numbers_or_citations_at_their_line(project: Path):
     result = run("--project", project, "translate", "import", po)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0].endswith(":25:1: summary: the citations differ from the en text: keep each "
-                             "[^reference] mark exactly as it is")
-    assert lines[1].endswith(":35:1: sections.what-it-is.blocks[0].p: the numbers differ from "
+    text = po.read_text(encoding="utf-8").splitlines()
+    at = {context: text.index(f'msgctxt "{context}"') + 2  # the msgid's line
+          for context in ("summary", "sections.what-it-is.blocks[0].p")}
+    assert lines[0].endswith(f":{at['summary']}:1: summary: the citations differ from the en "
+                             "text: keep each [^reference] mark exactly as it is")
+    assert lines[1].endswith(f":{at['sections.what-it-is.blocks[0].p']}:1: "
+                             "sections.what-it-is.blocks[0].p: the numbers differ from "
                              "the en text: en has 10, nl has 15; keep every number")
     assert lines[0].startswith(str(po)) and lines[2].startswith("2 error(s) in 1 file(s)")
     assert _files(project) == before
