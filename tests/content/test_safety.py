@@ -50,7 +50,7 @@ def test_self_harm_is_an_emergency_with_the_crisis_line_in_the_pdf(content, tmp_
 def test_every_language_names_its_own_crisis_line(content, lang, line):
     html = render_print_html(tuple(content.project.template_dirs),
                              assemble(content, LeafletKey("facial-tics", lang, "patient")))
-    assert line in html
+    assert line in html.replace("\u00a0", " ")  # a number keeps its word: a no-break space
 
 
 def test_the_clinician_sheet_opens_with_its_own_summary(content):

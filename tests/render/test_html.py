@@ -65,7 +65,7 @@ def documents(content, options: RenderOptions) -> list[tuple[str, str]]:
                                             assemble(content, key, options))) for key in keys]
     sizes = {pdf_output(content, key, options): 1000 for key in keys}
     found += [(job.output, job.render().decode()) for job in plan(content, keys, options, sizes)
-              if not job.needs_weasyprint]
+              if not job.needs_weasyprint and job.output.endswith(".html")]
     return found
 
 
