@@ -12,6 +12,9 @@ import pytest
 from conftest import REPO
 from pdf_tools import pdf_text
 
+# One wheel build at a time: pip builds in the source tree, and two at once collide there.
+pytestmark = pytest.mark.xdist_group("wheel")
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:

@@ -49,6 +49,14 @@ strings:
   website: Website
   note_heading: Eine Notiz Ihrer Praxis
   note_for: "Eine Notiz für {name}"
+  checklist_carer: Ihre Beschwerden
+  tick_any_carer: Kreuzen Sie an, was zutrifft, und zeigen Sie dies dem Arzt.
+  tick_today: Angekreuzt? Holen Sie sich heute Hilfe.
+  tick_emergency: Angekreuzt? Rufen Sie jetzt {emergency} an.
+  disclaimer_clinician: Für Fachleute. Eine Zusammenfassung der Quellen.
+  per_day:
+    one: Einmal am Tag
+    other: "{n}-mal am Tag"
 """
 
 GERMAN_TEXT = """\

@@ -6,6 +6,8 @@ them it raises OSError from deep inside cffi, with a long traceback.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 
 from leaflets.errors import LeafletsError
@@ -27,6 +29,8 @@ def missing(exc: OSError) -> MissingLibrary:
 
 
 try:
-    import weasyprint  # noqa: F401  (re-exported)
+    # Without Pango, WeasyPrint prints a banner on stdout before it raises; this says it once.
+    with contextlib.redirect_stdout(io.StringIO()):
+        import weasyprint  # noqa: F401  (re-exported)
 except OSError as exc:
     raise missing(exc) from None

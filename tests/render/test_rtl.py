@@ -57,7 +57,7 @@ def test_get_help_heading_reads_in_order(arabic_build: Path):
     # order of everything else.
     text = re.sub(r"[\s\u200b\u202a-\u202e\u2066-\u2069]", "", pdf_text(arabic_build / PDF))
     assert "اطلبالمساعدةاليوم:اتصلبـNHS111إذا" in text
-    assert "https://www.nhs.uk/" in text and "leaflets.test/ar/cramp/patient" in text
+    assert "https://www.nhs.uk/" in text and "leaflets.clinic/ar/cramp/patient" in text
 
 
 def test_body_lines_end_at_the_right_margin(arabic_build: Path):
