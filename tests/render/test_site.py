@@ -88,8 +88,8 @@ def test_leaflet_page_has_the_leaflet_content(bundled: Path, key: LeafletKey):
                         or [block.p]:
                     assert shown(item, page.text)
     if "diagram" in layout:
-        for caption in text.diagram.steps.values():
-            assert markup.plain(caption) in page.svg_titles
+        for step, caption in text.diagram.steps.items():
+            assert markup.plain(text.diagram.alt.get(step, caption)) in page.svg_titles
     if "checklist" in layout:
         boxes = [i["id"] for i in page.all("input") if i.get("type") == "checkbox"]
         labelled = [label["for"] for label in page.all("label")]
@@ -98,7 +98,7 @@ def test_leaflet_page_has_the_leaflet_content(bundled: Path, key: LeafletKey):
             assert shown(item, page.text)
     if "get-help" in layout:
         for flag in text.red_flags.values():
-            assert shown(flag, page.text)
+            assert shown(t.services(flag), page.text)  # {crisis} and friends filled in
     for reference in module.topic.references:
         if reference.url in {a.get("href") for a in page.all("a")}:
             assert folded(reference.title) in page.text
@@ -196,7 +196,7 @@ def test_language_switcher_links_the_same_leaflet_in_other_languages(two_languag
     assert english.lang == "en-GB" and dutch.lang == "nl-NL"
     switch = [a for a in english.all("a") if a.get("hreflang")]
     assert switch == [{"href": "../../../nl/cramp/patient/index.html", "hreflang": "nl-NL",
-                       "lang": "nl-NL"}]
+                       "lang": "nl-NL", "dir": "ltr"}]
     assert "Nederlands" in english.text and "English" in dutch.text
     assert "Deze folder in andere talen" in dutch.text  # the interface is Dutch too
     assert "Download de folder om te printen" in dutch.text
@@ -228,5 +228,5 @@ def test_site_strings_are_locale_content_and_checked_for_every_language(two_lang
                                if not row.startswith("  download_pdf:")) + "\n")
     result = run("--project", two_languages, "build", "-q")
     assert result.exit_code == 1
-    assert (f"content/_locales/nl.yaml:{line}:1: strings.download_pdf: missing; the en interface "
-            "has it") in result.stderr
+    assert (f"content/_locales/nl.yaml:{line}:1: strings.download_pdf: missing; every leaflet "
+            "or web page uses it") in result.stderr
