@@ -41,9 +41,22 @@ def stop_signals_raise() -> Iterator[None]:
 
 @contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block ends, so a short step is all or nothing."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    """Hold SIGINT and SIGTERM until the block ends, so a step is all or nothing.
+
+    A handler that only records the signal, rather than a blocked signal mask: a mask holds
+    the signal for this thread only, and with other threads running (a progress bar, the
+    worker pool's manager) the kernel hands it to one of them.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum))
+                for signum in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if received:
+            signal.raise_signal(received[0])  # now, to the handler the block started with
