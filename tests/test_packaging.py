@@ -2,6 +2,7 @@
 repository: templates, pictures, fonts, icons and the starter content, found inside the package."""
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,8 +20,15 @@ pytestmark = pytest.mark.xdist_group("wheel")
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: pip builds in the source tree, and a second build there finds the
+    # first one's build/ folder in its way.
+    source = tmp_path_factory.mktemp("source") / "leaflets"
+    skip = {".git", ".venv", "output", "node_modules", "__pycache__"}
+    shutil.copytree(REPO, source, ignore=lambda folder, names: [
+        name for name in names if name in skip or name.endswith(".egg-info")
+        or (Path(folder) == REPO and name == "build")])
     result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", folder,
-                             REPO], capture_output=True, text=True, cwd=folder)
+                             source], capture_output=True, text=True, cwd=folder)
     assert result.returncode == 0, result.stderr
     return next(folder.glob("leaflets-*.whl")), result.stdout + result.stderr
 
