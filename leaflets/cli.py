@@ -429,7 +429,9 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
     """Serve the online version and the print desk, where clinicians personalise a leaflet.
 
     Open the address it prints and go to /desk/. Run `leaflets build` first to serve the
-    online version too. Nothing typed at the desk is stored or logged.
+    online version too. While it runs, an edit to the project rebuilds what changed (as
+    `build --keep-going` does), the desk prints from the new content and open pages reload.
+    Nothing typed at the desk is stored or logged.
     """
     from leaflets.build.write import recover
     from leaflets.content.clinic import load_clinic
