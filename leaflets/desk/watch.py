@@ -48,16 +48,18 @@ class Watched:
         return path in self.files or any(path.is_relative_to(f) for f in self.folders)
 
     def places(self) -> list[tuple[Path, bool]]:
-        """Where to listen, and whether to listen inside subfolders too."""
+        """Where to listen (the folders there are), and whether inside subfolders too."""
         inside = {file.parent for file in self.files} - self.folders
-        return sorted([*((f, True) for f in self.folders), *((f, False) for f in inside)])
+        return sorted(place for place in [*((f, True) for f in self.folders),
+                                          *((f, False) for f in inside)] if place[0].is_dir())
 
 
 def watched(project: Project, files: Iterable[Path]) -> Watched:
     """Everything a build or the desk reads from: content (its locales and regions too),
     templates and pictures, leaflets.yaml, and `files` (the clinic profiles, their logos)."""
-    folders = {project.content_dir, *project.template_dirs}
-    return Watched(frozenset(f.resolve() for f in folders if f.is_dir()),
+    # The project's templates/ too before it exists: making it is an edit like any other.
+    folders = {project.content_dir, project.root / "templates", *project.template_dirs}
+    return Watched(frozenset(f.resolve() for f in folders),
                    frozenset(f.resolve() for f in {project.root / CONFIG_NAME, *files}),
                    project.output_dir.resolve())
 
@@ -82,6 +84,7 @@ class Watcher:
     def __init__(self, watching: Watched) -> None:
         self.found: queue.Queue[tuple[Path, bool]] = queue.Queue()
         self.watching = watching
+        self.listening: list[tuple[Path, bool]] = []
         self.observer = Observer()
 
     def __enter__(self) -> Watcher:
@@ -94,18 +97,22 @@ class Watcher:
         self.observer.join()
 
     def follow(self, watching: Watched) -> None:
-        """Listen to these files from now on (leaflets.yaml may have moved a folder)."""
-        if watching != self.watching:
+        """Listen to these files from now on (leaflets.yaml may have moved a folder, or a
+        folder been made)."""
+        if watching != self.watching or watching.places() != self.listening:
             self.observer.unschedule_all()
             self.watching = watching
             self._listen()
 
     def _listen(self) -> None:
         handler = _Collect(self.found, self.watching)
-        for place, recursive in self.watching.places():
-            if place.is_dir():
+        self.listening = self.watching.places()
+        for place, recursive in self.listening:
+            try:
                 self.observer.schedule(handler, str(place), recursive=recursive,
                                        event_filter=CHANGES)
+            except OSError:  # removed meanwhile: its parent's watch sees it come back
+                pass
 
     def next_changes(self) -> set[Path]:
         """The files changed by the next edit, once it has settled (blocks until then).

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from leaflets.content.project import load_project
-from leaflets.desk.watch import Watched, scratch, watched
+from leaflets.desk.watch import Watched, Watcher, scratch, watched
 
 from conftest import REPO
 from pdf_tools import pdf_text
@@ -160,3 +160,16 @@ def test_output_inside_a_watched_folder_is_never_watched(tmp_path: Path):
     watching = Watched(frozenset({tmp_path}), frozenset(), tmp_path / "output")
     assert watching.wants(tmp_path / "content/x.yaml")
     assert not watching.wants(tmp_path / "output/x/index.html")
+
+
+def test_one_save_is_one_change_and_a_new_templates_folder_is_followed(tiny_project: Path):
+    project = load_project(tiny_project)
+    root = tiny_project.resolve()
+    with Watcher(watched(project, [])) as watcher:
+        edit(tiny_project / "content/cramp/en.yaml", "tight muscle", "hard muscle")
+        assert watcher.next_changes() == {root / "content/cramp/en.yaml"}
+        (tiny_project / "templates/pictures").mkdir(parents=True)
+        assert watcher.next_changes() == {root / "templates"}
+        watcher.follow(watched(load_project(tiny_project), []))
+        (tiny_project / "templates/pictures/calf.svg").write_text("<svg/>")
+        assert watcher.next_changes() == {root / "templates/pictures/calf.svg"}
