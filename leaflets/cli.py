@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 from contextlib import ExitStack
+from functools import partial
 from dataclasses import replace
 from pathlib import Path
 from time import perf_counter
@@ -450,24 +451,24 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
     if not loopback:
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can use "
                    "the desk", err=True)
-
-    def announce(address: str) -> None:
-        click.echo(f"Print desk: {address}/desk/", err=False)
-        click.echo(f"Online version: {address}/  (Ctrl+C to stop)", err=False)
-        if watch:
-            click.echo("Watching the project: an edit rebuilds what changed and reloads "
-                       "the desk and open pages.", err=False)
-        sys.stdout.flush()
-
     with ExitStack() as stack:  # listening to edits before the address is announced
         watcher = stack.enter_context(Watcher(_watched(content, clinic_path, clinic))) \
             if watch else None
         try:
-            run_server(app, host, port, announce, watcher and (
+            run_server(app, host, port, partial(_announce, watch), watcher and (
                 lambda: _rebuild_after_edits(ctx, app.extensions["desk"], clinic_path, watcher)))
         except OSError as exc:
             raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose "
                                    "another --port or --host") from None
+
+
+def _announce(watch: bool, address: str) -> None:
+    click.echo(f"Print desk: {address}/desk/", err=False)
+    click.echo(f"Online version: {address}/  (Ctrl+C to stop)", err=False)
+    if watch:
+        click.echo("Watching the project: an edit rebuilds what changed and reloads the desk "
+                   "and open pages.", err=False)
+    sys.stdout.flush()
 
 
 def _watched(content: Content, clinic_path: Path | None, profile: Clinic | None) -> Watched:
