@@ -70,7 +70,7 @@ def _choices(content: Content) -> dict[str, list[tuple[str, str]]]:
 def _defaults(content: Content, profile: Clinic | None) -> dict[str, str]:
     config = content.project.config
     return {
-        "topic": next(iter(content.modules)), "lang": config.source_language,
+        "topic": next(iter(content.modules), ""), "lang": config.source_language,
         "audience": next(iter(config.audiences)), "paper": config.paper, "large_print": "",
         "clinic_name": profile.name if profile else "",
         "clinic_phone": profile.phone if profile else "",

@@ -129,6 +129,22 @@ def test_an_invalid_edit_is_reported_and_the_last_good_version_served(tiny_proje
         assert not (tiny_project / "output/en/cramp/patient/.leaflets-journal.json").exists()
 
 
+def test_a_module_broken_by_an_edit_leaves_the_desk_and_the_others_are_rebuilt(
+        matrix_project: Path, tmp_path: Path):
+    with serving(matrix_project) as server:
+        edit(matrix_project / "content/stretch/en.yaml", "title: Test cramps",
+             "title: 'Test cramps")
+        server.said("content/stretch/en.yaml:1:8: ")
+        server.said("1 error(s) in 1 file(s); the others are rebuilt; the desk leaves these "
+                    "out until they are fixed.")
+        server.rebuilds_after(0)
+        with urllib.request.urlopen(f"{server.address}/desk/", timeout=60) as page:
+            form = page.read().decode()
+        assert 'value="cramp"' in form and 'value="stretch"' not in form
+        assert OLD_FLAG in server.desk_pdf(tmp_path, "cramp.pdf")
+        assert (matrix_project / "output/en/cramp/patient/cramp-patient-en.pdf").is_file()
+
+
 def test_without_watching_nothing_is_rebuilt(tiny_project: Path):
     with serving(tiny_project, "--no-watch") as server:
         edit(tiny_project / "content/cramp/en.yaml", OLD_FLAG, NEW_FLAG)
