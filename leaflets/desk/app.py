@@ -160,20 +160,24 @@ class Desk:
         if any(part.startswith(".") for part in path.split("/")):
             raise NotFound()  # the build manifest, its journal, a killed build's leftovers
         try:
-            response = send_from_directory(self.output, path)
+            return self._reloading(send_from_directory(self.output, path))
         except NotFound:
-            if path == "index.html":
-                return self.page("site/message.html", 404,
-                                 heading="The online version is not built",
-                                 message="Run `leaflets build`, then reload this page. The "
-                                         "print desk works without it.")
+            if path == "index.html":  # under `serve`, it reloads once the first build is done
+                return self._reloading(self.page(
+                    "site/message.html", 404, heading="The online version is not built",
+                    message="Run `leaflets build`, then reload this page. The print desk "
+                            "works without it."))
             raise
-        if self.rebuilds is None or response.status_code != 200 \
-                or response.mimetype != "text/html":
+
+    def _reloading(self, response: Response) -> Response:
+        """A page with the reload script, when pages reload after rebuilds."""
+        if self.rebuilds is None or response.mimetype != "text/html" \
+                or response.status_code not in (200, 404):
             return response
-        response.direct_passthrough = False  # the file's bytes, read to add the script
+        response.direct_passthrough = False  # a file's bytes, read to add the script
         page = live.with_script(response.get_data(), self.rebuilds.count)
-        return Response(page, mimetype="text/html", headers={"Cache-Control": "no-store"})
+        return Response(page, response.status_code, mimetype="text/html",
+                        headers={"Cache-Control": "no-store"})
 
     def http_error(self, exc: HTTPException) -> Response:
         code = exc.code or 500

@@ -53,6 +53,13 @@ def test_served_pages_reload_only_in_serve_mode(tiny_project: Path):
     assert client(tiny_project, None).get("/_serve/reload.js", headers=HOST).status_code == 404
 
 
+def test_the_page_saying_the_site_is_not_built_reloads_too(tiny_project: Path):
+    answer = client(tiny_project, Rebuilds()).get("/", headers=HOST)
+    assert answer.status_code == 404
+    page = answer.get_data(as_text=True)
+    assert "The online version is not built" in page and SCRIPT in page
+
+
 def test_the_changes_answer_once_a_rebuild_is_done(tiny_project: Path):
     rebuilds = Rebuilds()
     app = client(tiny_project, rebuilds)
