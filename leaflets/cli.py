@@ -523,7 +523,7 @@ def _rebuild(ctx: click.Context, desk: Desk, clinic_path: Path | None,
         click.echo(f"error: {exc}", err=True)
         return False
     _print_report(report, False, perf_counter() - started)
-    if desk.rebuilds is not None:
+    if desk.rebuilds is not None and report.written:  # else the pages are as they were
         desk.rebuilds.done()
     return True
 
