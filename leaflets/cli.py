@@ -58,7 +58,8 @@ def _shown(error) -> str:
 
 def _print_warnings(warnings) -> None:
     for warning in warnings:
-        click.echo(f"{_shown(warning)} (warning)", err=True)
+        first, newline, rest = _shown(warning).partition("\n")  # a list follows its first line
+        click.echo(f"{first} (warning){newline}{rest}", err=True)
 
 
 def _print_errors(errors, closing: str) -> None:
@@ -149,12 +150,13 @@ class ShardType(click.ParamType):
 
 
 def _selected(content, languages: tuple[str, ...], topics: tuple[str, ...],
-              audiences: tuple[str, ...]) -> list:
-    """The leaflets that --lang, --topic and --audience choose; all of them by default."""
+              audiences: tuple[str, ...], keys: list | None = None) -> list:
+    """The leaflets that --lang, --topic and --audience choose (of `keys`; by default every
+    available one); all of them by default."""
     from leaflets.outputs import Selection, select
 
     try:
-        return select(content, Selection(languages, topics, audiences))
+        return select(content, Selection(languages, topics, audiences), keys)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -214,7 +216,7 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
     from leaflets.build.progress import progress_for
     from leaflets.build.run import BuildSettings, build as run_build
     from leaflets.content.clinic import load_clinic
-    from leaflets.outputs import RenderOptions
+    from leaflets.outputs import RenderOptions, unavailable_keys
 
     started = perf_counter()
     content = _content(ctx, strict=strict, keep_going=keep_going)
@@ -223,8 +225,9 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
     keys = _selected(content, languages, topics, audiences)
     settings = BuildSettings(jobs=jobs or available_cores(), force=force, shard=shard,
                              keep_going=keep_going)
+    unavailable = _selected(content, languages, topics, audiences, unavailable_keys(content))
     report = run_build(content, keys, options=options, settings=settings,
-                       progress=progress_for(quiet))
+                       progress=progress_for(quiet), unavailable=unavailable)
     _print_report(report, quiet, perf_counter() - started)
     if report.failures or content.errors:
         if not keep_going:
