@@ -39,6 +39,7 @@ strings:
   leaflets_in_language: Merkblätter auf Deutsch
   all_languages: Alle Sprachen
   other_languages: Dieses Merkblatt in anderen Sprachen
+  not_available: Dieses Merkblatt gibt es noch nicht auf Deutsch.
   breadcrumbs: Sie sind hier
   download_pdf: Merkblatt zum Drucken herunterladen
   pdf_size: "PDF, {size} KB"

@@ -263,15 +263,22 @@ def _check_text(topic: Topic, text: TopicText, document: Document, errors: Error
                 errors.add(document.path, *document.position(("sections",)), "sections",
                            f"the {audience} leaflet uses the section {section!r}, which this "
                            "file does not define; add it under sections:")
+    _check_links(topic, document, errors)
+
+
+def _check_links(topic: Topic, document: Document, errors: ErrorList) -> None:
+    """Every text's links are allowed and its citations are references of the topic."""
     references = {r.id for r in topic.references}
     for key_path, value in text_leaves(document.data):
         refused = markup.refused_link(value)
         if refused:
-            add(key_path, refused)
+            errors.add(document.path, *document.position(key_path), format_key(key_path),
+                       refused)
         for cited in markup.citations(value):
             if cited not in references:
-                add(key_path, _unknown("reference", cited, references,
-                                       "add it to references in topic.yaml"))
+                errors.add(document.path, *document.position(key_path), format_key(key_path),
+                           _unknown("reference", cited, references,
+                                    "add it to references in topic.yaml"))
 
 
 def _check_numbers(source: Document, target: Document, lang: str, source_lang: str,
@@ -430,10 +437,11 @@ def _load_translation(path: Path, lang: str, source: Document, topic: Topic,
                                    if k[:1] != ("translation",)):
         if path.is_file() and document is None:
             return None, None, None  # unreadable: load_file reported it
+        how = (f"translate {source_lang}.yaml into it" if document else
+               f"copy {source_lang}.yaml to {lang}.yaml and translate it")
         report(path, 1, 1, "", f"the {lang} text of {path.parent.name!r} is "
                f"{'still empty' if document else 'missing'}, so its {lang} leaflets are left "
-               f"out; {'write' if document else f'copy {source_lang}.yaml to {lang}.yaml and'}"
-               " translate it")
+               f"out; {how}")
         return None, None, Unavailable(lang, path)
     if _untranslated(source, document):
         errors.add(path, 1, 1, "", f"the same text as {source_lang}.yaml: it would publish "
@@ -445,6 +453,8 @@ def _load_translation(path: Path, lang: str, source: Document, topic: Topic,
     check_coverage(document, found)
     if text:
         _check_text(topic, text, document, found)
+    else:  # what can be checked without the model
+        _check_links(topic, document, found)
     missing = _missing_texts(source, document)
     if missing:
         keys = {format_key(key_path) for key_path in missing}
