@@ -206,11 +206,10 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
           clinic_path: Path | None, quiet: bool) -> None:
     """Build leaflets (all of them by default) and their web pages into the output folder.
 
-    All content is validated and every leaflet and page rendered first: if anything is
-    wrong, every problem is listed and nothing is written. A leaflet that does not fit its
-    page budget is an error. Outputs whose inputs have not changed since the last build are
-    not rendered again. Ctrl-C (or SIGTERM) stops the build without leaving a partial
-    file. The output folder is the online version, ready to publish at base_url.
+    Everything is validated and rendered first: on an error (a leaflet over its page budget
+    too), every problem is listed and nothing is written. A translation that is missing or
+    lacks texts of the source leaves its topic out of that language only, with a warning.
+    Unchanged outputs are not rendered again; Ctrl-C never leaves a partial file.
     """
     from leaflets.build.pool import available_cores
     from leaflets.build.progress import progress_for
