@@ -388,7 +388,8 @@ def new_topic(ctx: click.Context, name: str) -> None:
     from leaflets.scaffold import new_topic as make
 
     _scaffold(ctx, make, name)
-    click.echo("Fill in every empty value, then run: leaflets check", err=True)
+    click.echo("Fill in every empty value, then run: leaflets check. While its text is empty, "
+               "builds leave the topic out.", err=True)
 
 
 @new.command(name="language")

@@ -362,6 +362,8 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
         errors.add(folder, 1, 1, "", f"the module {folder.name!r} is empty; add topic.yaml and "
                    f"{source_lang}.yaml (leaflets new topic {folder.name}), or remove the folder")
         return None
+    if _not_written_yet(folder, project, strict, errors):
+        return None
     topic_document = load_file(folder / TOPIC_FILE, errors, project.root) \
         if (folder / TOPIC_FILE).is_file() else None
     if topic_document is None and not (folder / TOPIC_FILE).is_file():
@@ -391,6 +393,25 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
             unavailable[lang] = gap
     texts = {lang: texts[lang] for lang in languages if lang in texts}  # the project's order
     return Module(folder.name, folder, topic, topic_document, texts, documents, unavailable)
+
+
+def _still_empty(document: Document) -> bool:
+    """A text file with every text still empty, as `leaflets new` writes it."""
+    return not any(value.strip() for key_path, value in text_leaves(document.data)
+                   if key_path[:1] != ("translation",))
+
+
+def _not_written_yet(folder: Path, project: Project, strict: bool, errors: ErrorList) -> bool:
+    """A topic whose source text is still empty (just made by `leaflets new topic`) is left
+    out, with a warning, so that it never stops the other topics."""
+    path = folder / f"{project.config.source_language}.yaml"
+    document = load_file(path, ErrorList(), project.root) if path.is_file() else None
+    if document is None or not _still_empty(document):
+        return False
+    report = errors.add if strict else errors.warn
+    report(path, 1, 1, "", f"the topic {folder.name!r} is not written yet (every text of "
+           f"{path.name} is empty), so it is left out; fill in topic.yaml and {path.name}")
+    return True
 
 
 def _check_alone(folder: Path, project: Project, errors: ErrorList) -> None:
@@ -433,8 +454,7 @@ def _load_translation(path: Path, lang: str, source: Document, topic: Topic,
     source_lang = project.config.source_language
     report = errors.add if strict else errors.warn
     document = load_file(path, errors, project.root) if path.is_file() else None
-    if document is None or not any(v.strip() for k, v in text_leaves(document.data)
-                                   if k[:1] != ("translation",)):
+    if document is None or _still_empty(document):
         if path.is_file() and document is None:
             return None, None, None  # unreadable: load_file reported it
         how = (f"translate {source_lang}.yaml into it" if document else
