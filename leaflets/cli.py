@@ -247,8 +247,8 @@ def _hyphenation_line(content) -> str:
 
 @cli.command()
 @click.option("--strict", is_flag=True,
-              help="Treat warnings (a placeholder base_url, reviews due, stale translations) "
-              "as errors.")
+              help="Treat warnings (a placeholder base_url, reviews due, missing or stale "
+              "translations) as errors.")
 @click.pass_context
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content and write nothing."""
