@@ -321,8 +321,9 @@ def list_command(ctx: click.Context) -> None:
     for module in content.modules.values():
         title = module.texts[config.source_language].title
         click.echo(f"  {module.id:<24} {title}")
+        missing = f" (not yet: {', '.join(module.unavailable)})" if module.unavailable else ""
         click.echo(f"  {'':<24} audiences: {', '.join(module.topic.audiences)}; "
-                   f"languages: {', '.join(module.texts)}; "
+                   f"languages: {', '.join(module.texts)}{missing}; "
                    f"next review {module.topic.review.next_review}")
 
 
