@@ -396,9 +396,11 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
 
 
 def _still_empty(document: Document) -> bool:
-    """A text file with every text still empty, as `leaflets new` writes it."""
-    return not any(value.strip() for key_path, value in text_leaves(document.data)
-                   if key_path[:1] != ("translation",))
+    """A text file with its keys but every text still empty, as `leaflets new` writes it
+    (a file with no keys at all is an error: the file is empty)."""
+    return isinstance(document.data, dict) and bool(document.data) and not any(
+        value.strip() for key_path, value in text_leaves(document.data)
+        if key_path[:1] != ("translation",))
 
 
 def _not_written_yet(folder: Path, project: Project, strict: bool, errors: ErrorList) -> bool:
@@ -475,7 +477,7 @@ def _load_translation(path: Path, lang: str, source: Document, topic: Topic,
         _check_text(topic, text, document, found)
     else:  # what can be checked without the model
         _check_links(topic, document, found)
-    missing = _missing_texts(source, document)
+    missing = _missing_texts(source, document) if isinstance(document.data, dict) else []
     if missing:
         keys = {format_key(key_path) for key_path in missing}
         errors.errors.extend(e for e in found.errors if not _about_missing(e, keys))
