@@ -37,10 +37,10 @@ def topic_copy(source: Path, target: Path, number: int, languages: list[str],
     text = _numbered(source / f"{source_language}.yaml", number)
     (target / f"{source_language}.yaml").write_text(text, encoding="utf-8")
     document = load_text(target / f"{source_language}.yaml", text, ErrorList())
-    record = f"source_hash: {source_hash(document)}"
+    record = f'source_hash: "{source_hash(document)}"'
     for lang in languages:
         if lang != source_language:
-            translated = re.sub(r"source_hash: \w+", record,
+            translated = re.sub(r'source_hash: "?\w+"?', record,
                                 _numbered(source / f"{lang}.yaml", number), count=1)
             (target / f"{lang}.yaml").write_text(translated, encoding="utf-8")
 
