@@ -218,8 +218,9 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
 
     started = perf_counter()
     content = _content(ctx, strict=strict, keep_going=keep_going)
-    options = RenderOptions(paper or content.project.config.paper, large_print,
-                            load_clinic(content.project, clinic_path))
+    clinic = load_clinic(content.project, clinic_path)
+    options = RenderOptions(paper or content.project.config.paper, large_print, clinic,
+                            region=clinic.region if clinic else None)
     keys = _selected(content, languages, topics, audiences)
     settings = BuildSettings(jobs=jobs or available_cores(), force=force, shard=shard,
                              keep_going=keep_going)
@@ -342,7 +343,8 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--base-url", callback=_base_url, metavar="URL",
               help="Where the built site will be published; every QR code points here.")
 @click.option("--region", metavar="ID", help="The health system whose services the leaflets "
-              "name (recorded in leaflets.yaml; not read yet).")
+              "name, for every language: gb, nl, ru, id, or one of the project's own "
+              "(default: the pairing of the bundled project, en→gb, nl→nl, ru→ru, id→id).")
 def new_project(folder: Path, base_url: str | None, region: str | None) -> None:
     """Create FOLDER with leaflets.yaml and the four bundled topics, ready to build."""
     from leaflets.scaffold import FolderNotEmpty, new_project as make

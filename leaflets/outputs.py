@@ -44,6 +44,7 @@ class RenderOptions:
     clinic: Clinic | None = None  # None prints the neutral footer
     note: str = ""  # a short personal note from the clinician, plain text
     patient_name: str = ""  # the patient's first name, shown with the note
+    region: str | None = None  # the clinic profile's region, over the one leaflets.yaml pairs
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "paper", Paper(self.paper))

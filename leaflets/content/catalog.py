@@ -24,7 +24,8 @@ from leaflets.content import markup
 from leaflets.content.loading import Document, KeyPath, format_key, load_file, load_or_raise
 from leaflets.content.project import Project
 from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash, text_leaves
-from leaflets.content.validation import numbers, plural_categories
+from leaflets.content.markup import numbers
+from leaflets.content.validation import plural_categories
 from leaflets.errors import ContentErrors, ErrorList, LeafletsError
 
 CATALOG_DIR = "translations"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from leaflets.content.loading import Document, KeyPath
 from leaflets.content.project import Project
-from leaflets.content.schema import Locale, Topic, TopicText
+from leaflets.content.schema import Locale, Region, Topic, TopicText
 from leaflets.errors import ContentError
 
 TOPIC_FILE = "topic.yaml"
@@ -41,6 +41,8 @@ class Content:
     warnings: tuple[ContentError, ...]
     # Errors of the modules left out under --keep-going; empty otherwise.
     errors: tuple[ContentError, ...] = ()
+    # Every region the project can use, by id: leaflets.yaml pairs each language with one.
+    regions: dict[str, Region] = field(default_factory=dict)
 
 
 
