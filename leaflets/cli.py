@@ -218,9 +218,8 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
 
     started = perf_counter()
     content = _content(ctx, strict=strict, keep_going=keep_going)
-    clinic = load_clinic(content.project, clinic_path)
-    options = RenderOptions(paper or content.project.config.paper, large_print, clinic,
-                            region=clinic.region if clinic else None)
+    options = RenderOptions(paper or content.project.config.paper, large_print,
+                            load_clinic(content.project, clinic_path))
     keys = _selected(content, languages, topics, audiences)
     settings = BuildSettings(jobs=jobs or available_cores(), force=force, shard=shard,
                              keep_going=keep_going)
@@ -338,13 +337,23 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from leaflets.content.project import region_files
+
+    known = region_files()
+    if value is not None and value not in known:
+        raise click.BadParameter(f"{value!r} is not a built-in region; use one of "
+                                 f"{', '.join(sorted(known))} (a project can add its own later)")
+    return value
+
+
 @new.command(name="project")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--base-url", callback=_base_url, metavar="URL",
               help="Where the built site will be published; every QR code points here.")
-@click.option("--region", metavar="ID", help="The health system whose services the leaflets "
-              "name, for every language: gb, nl, ru, id, or one of the project's own "
-              "(default: the pairing of the bundled project, en→gb, nl→nl, ru→ru, id→id).")
+@click.option("--region", callback=_region, metavar="ID",
+              help="The health system whose services the leaflets name, in every language: gb, "
+              "id, nl or ru (default: en→gb, nl→nl, ru→ru, id→id).")
 def new_project(folder: Path, base_url: str | None, region: str | None) -> None:
     """Create FOLDER with leaflets.yaml and the four bundled topics, ready to build."""
     from leaflets.scaffold import FolderNotEmpty, new_project as make

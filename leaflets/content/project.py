@@ -102,11 +102,11 @@ def _check_languages(config: ProjectConfig, document: Document, errors: ErrorLis
                        f"languages[{index}]", f"{lang!r} is listed twice; list each language once")
 
 
-def region_files(content_dir: Path) -> dict[str, Path]:
+def region_files(content_dir: Path | None = None) -> dict[str, Path]:
     """Every region id and its file: the built-in ones, then the project's own over them."""
     found: dict[str, Path] = {}
-    for folder in (BUILTIN_REGIONS, content_dir / REGIONS_DIR):
-        if folder.is_dir():
+    for folder in (BUILTIN_REGIONS, content_dir and content_dir / REGIONS_DIR):
+        if folder and folder.is_dir():
             found.update((path.stem, path) for path in sorted(folder.glob("*.yaml")))
     return found
 
