@@ -408,8 +408,8 @@ def new_language(ctx: click.Context, code: str) -> None:
     from leaflets.scaffold import new_language as make
 
     _scaffold(ctx, make, code)
-    click.echo(f"Add {code} to `languages:` in leaflets.yaml, write every empty value, "
-               "then run: leaflets check", err=True)
+    click.echo(f"Add {code} to `languages:` in leaflets.yaml and give it a region under "
+               "`region:`, write every empty value, then run: leaflets check", err=True)
 
 
 @cli.command()

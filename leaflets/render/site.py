@@ -95,6 +95,7 @@ def language_page(content: Content, lang: str, options: RenderOptions) -> SitePa
     path = language_page_path(lang)
     keys = [key for key in leaflet_keys(content) if key.lang == lang]
     locale = content.locales[lang]
+    services = translator(content, lang, options.region).services
     topics = []
     for topic_id in dict.fromkeys(key.topic for key in keys):
         text = content.modules[topic_id].texts[lang]
@@ -105,7 +106,8 @@ def language_page(content: Content, lang: str, options: RenderOptions) -> SitePa
                         for audience in content.project.config.audiences)
             if key in keys
         )
-        topics.append(TopicEntry(topic_id, text.title, markup.plain(text.summary), links))
+        topics.append(TopicEntry(topic_id, text.title, markup.plain(services(text.summary)),
+                                 links))
     return _render(content, "site/language.html", path, lang, options, topics=topics)
 
 
