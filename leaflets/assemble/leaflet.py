@@ -99,9 +99,8 @@ class Leaflet:
 def translator(content: Content, lang: str, region: str | None = None) -> Translator:
     """The language's strings, with the services of `region` (a clinic's), else of the region
     leaflets.yaml pairs with the language."""
-    region_id = region or content.project.config.region_of(lang)
-    region = content.regions.get(region_id or "")
-    services = region.services_in(lang) if region else {}
+    health_system = content.regions.get(region or content.project.config.region_of(lang) or "")
+    services = health_system.services_in(lang) if health_system else {}
     return Translator(content.locales[lang], tuple(services.items()))
 
 

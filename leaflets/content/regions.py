@@ -7,7 +7,7 @@ overrides one, in <content>/_regions/<id>.yaml. leaflets.yaml pairs each languag
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +22,9 @@ from leaflets.errors import ErrorList
 
 @dataclass(frozen=True)
 class LoadedRegion:
-    """A validated region and the file it came from."""
+    """A validated region and its document, where its problems are located."""
 
     id: str
-    path: Path
     region: Region
     document: Document
 
@@ -40,7 +39,7 @@ def load_region(region_id: str, path: Path, project: Project,
     if region is None or document is None:
         return None
     _check_numbers(region, document, errors)
-    return LoadedRegion(region_id, path, region, document)
+    return LoadedRegion(region_id, region, document)
 
 
 def load_regions(project: Project, errors: ErrorList) -> dict[str, LoadedRegion]:
@@ -57,7 +56,7 @@ def load_regions(project: Project, errors: ErrorList) -> dict[str, LoadedRegion]
     return loaded
 
 
-def check_serves(region: LoadedRegion, languages: Iterable[str], errors: ErrorList) -> None:
+def check_serves(region: LoadedRegion, languages: Sequence[str], errors: ErrorList) -> None:
     """The region names each of its services in every language it serves."""
     document = region.document
     for service, names in region.region.services:
