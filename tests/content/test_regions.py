@@ -101,3 +101,13 @@ def test_a_tier_heading_names_only_services(tiny_project: Path):
     error, = raised.value.errors
     assert error.key == "tiers.emergency"
     assert "unknown service 'hospitl'; did you mean 'hospital'?" in error.message
+
+
+def test_services_in_a_locale_file_point_to_regions(tiny_project: Path):
+    locale = tiny_project / "content/_locales/en.yaml"
+    locale.write_text(locale.read_text().replace(
+        "audiences:\n", 'services: {gp: a GP, emergency: "999"}\naudiences:\n', 1))
+    with pytest.raises(ContentErrors) as raised:
+        load_content(load_project(tiny_project))
+    error, = raised.value.errors
+    assert error.key == "services" and "they come from the region" in error.message
