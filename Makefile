@@ -10,10 +10,12 @@ STAMP := $(VENV)/.installed
 
 all: build
 
+# setuptools reports, as a warning, that the editable install imports through a finder (as
+# templates/ and the starter content map into the package): information only, so not shown.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 # Debian packages the tests use: poppler for pdftotext, and chromium for the browser tests

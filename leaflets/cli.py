@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import sys
+from contextlib import ExitStack
+from functools import partial
 from dataclasses import replace
 from pathlib import Path
 from time import perf_counter
@@ -18,6 +20,10 @@ from leaflets.paper import PAPER_NAMES
 if TYPE_CHECKING:
     from leaflets.build.jobs import Shard
     from leaflets.build.run import BuildReport
+    from leaflets.content.clinic import Clinic
+    from leaflets.content.tree import Content
+    from leaflets.desk.app import Desk
+    from leaflets.desk.watch import Watched, Watcher
 
 
 def _project(ctx: click.Context):
@@ -353,7 +359,7 @@ def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> st
               help="Where the built site will be published; every QR code points here.")
 @click.option("--region", callback=_region, metavar="ID",
               help="The health system whose services the leaflets name, in every language: gb, "
-              "id, nl or ru (default: en→gb, nl→nl, ru→ru, id→id).")
+              "id, nl or ru (default: each language its own country; uk→gb).")
 def new_project(folder: Path, base_url: str | None, region: str | None) -> None:
     """Create FOLDER with leaflets.yaml and the four bundled topics, ready to build."""
     from leaflets.scaffold import FolderNotEmpty, new_project as make
@@ -425,17 +431,25 @@ def new_language(ctx: click.Context, code: str) -> None:
               help="Seconds one leaflet may take to render before the desk gives up.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Render processes kept warm for the desk  [default: one per core]")
+@click.option("--watch/--no-watch", default=True, show_default=True,
+              help="After every edit to the content, leaflets.yaml, templates, pictures or "
+              "clinic profile: rebuild what changed, print from the new content at the desk, "
+              "and reload the open pages of the online version.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
-          timeout: float, workers: int | None) -> None:
+          timeout: float, workers: int | None, watch: bool) -> None:
     """Serve the online version and the print desk, where clinicians personalise a leaflet.
 
     Open the address it prints and go to /desk/. Run `leaflets build` first to serve the
-    online version too. Nothing typed at the desk is stored or logged.
+    online version too. While it runs, an edit to the project rebuilds what changed (as
+    `build --keep-going` does), the desk prints from the new content and open pages reload.
+    Nothing typed at the desk is stored or logged.
     """
     from leaflets.build.write import recover
     from leaflets.content.clinic import load_clinic
     from leaflets.desk.app import LOOPBACK, create_app, serve as run_server
+    from leaflets.desk.live import Rebuilds
+    from leaflets.desk.watch import Watcher
 
     # A broken or unfinished module never takes the desk down: it serves the valid ones.
     content = _content(ctx, keep_going=True, closing="the desk serves the other modules.")
@@ -444,21 +458,85 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
     host = host.removeprefix("[").removesuffix("]")  # --host [::1] means ::1
     loopback = host.lower() in LOOPBACK
     app = create_app(content, clinic, timeout=timeout, loopback_only=loopback, workers=workers,
-                     warm=True)
+                     warm=True, rebuilds=Rebuilds() if watch else None)
     if not loopback:
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can use "
                    "the desk", err=True)
+    with ExitStack() as stack:  # listening to edits before the address is announced
+        watcher = stack.enter_context(Watcher(_watched(content, clinic_path, clinic))) \
+            if watch else None
+        try:
+            run_server(app, host, port, partial(_announce, watch), watcher and (
+                lambda: _rebuild_after_edits(ctx, app.extensions["desk"], clinic_path, watcher)))
+        except OSError as exc:
+            raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose "
+                                   "another --port or --host") from None
 
-    def announce(address: str) -> None:
-        click.echo(f"Print desk: {address}/desk/", err=False)
-        click.echo(f"Online version: {address}/  (Ctrl+C to stop)", err=False)
-        sys.stdout.flush()
 
+def _announce(watch: bool, address: str) -> None:
+    click.echo(f"Print desk: {address}/desk/", err=False)
+    click.echo(f"Online version: {address}/  (Ctrl+C to stop)", err=False)
+    if watch:
+        click.echo("Watching the project: an edit rebuilds what changed and reloads the desk "
+                   "and open pages.", err=False)
+    sys.stdout.flush()
+
+
+def _watched(content: Content, clinic_path: Path | None, profile: Clinic | None) -> Watched:
+    """What the build and the desk read: the project, the clinic profiles, the desk's logo."""
+    from leaflets.desk.watch import watched
+
+    project = content.project
+    files = [Path.cwd() / clinic_path] if clinic_path else []
+    if project.config.clinic:
+        files.append(project.root / project.config.clinic)
+    if profile is not None and profile.logo is not None:
+        files.append(profile.logo.path)
+    return watched(project, files)
+
+
+def _rebuild_after_edits(ctx: click.Context, desk: Desk, clinic_path: Path | None,
+                         watcher: Watcher) -> None:
+    """Rebuild after each edit, until interrupted."""
+    while True:
+        if _rebuild(ctx, desk, clinic_path, watcher.next_changes()):
+            watcher.follow(_watched(desk.content, clinic_path, desk.profile))
+
+
+def _rebuild(ctx: click.Context, desk: Desk, clinic_path: Path | None,
+             changed: set[Path]) -> bool:
+    """What `leaflets build --keep-going` does; then the desk prints from the new content and
+    open pages reload. Errors are listed, and what is served stays as it was. True when the
+    desk was reloaded."""
+    from leaflets.build.pool import available_cores
+    from leaflets.build.run import BuildSettings, build as run_build
+    from leaflets.content.clinic import load_clinic
+    from leaflets.outputs import RenderOptions
+
+    started = perf_counter()
+    names = sorted(_shown_path(path) for path in changed)
+    click.echo(f"changed: {', '.join(names[:3])}"
+               + (f" and {len(names) - 3} more" if len(names) > 3 else ""), err=True)
     try:
-        run_server(app, host, port, announce)
-    except OSError as exc:
-        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another "
-                               "--port or --host") from None
+        content = _content(ctx, keep_going=True, closing="the others are rebuilt; "
+                           "the desk leaves these out until they are fixed.")
+        clinic = load_clinic(content.project)
+        desk.reload(content, load_clinic(content.project, clinic_path))
+        report = run_build(content, _selected(content, (), (), ()),
+                           options=RenderOptions(content.project.config.paper, False, clinic),
+                           settings=BuildSettings(jobs=available_cores(), keep_going=True))
+    except ContentErrors as exc:
+        _print_warnings(exc.warnings)
+        _print_errors(exc.errors, "nothing was rebuilt: the desk and the online version stay "
+                      "as they were.")
+        return False
+    except (LeafletsError, OSError) as exc:  # a file that vanished mid-read: the next edit
+        click.echo(f"error: {exc}", err=True)
+        return False
+    _print_report(report, False, perf_counter() - started)
+    if desk.rebuilds is not None and report.written:  # else the pages are as they were
+        desk.rebuilds.done()
+    return True
 
 
 @cli.group()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from flask import Flask, Response, current_app, redirect, request, send_from_directory
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotFound
@@ -19,7 +20,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from leaflets.assemble.leaflet import translator
 from leaflets.content.clinic import Clinic
 from leaflets.content.tree import Content
-from leaflets.desk import fhir, infobutton
+from leaflets.desk import fhir, infobutton, live
 from leaflets.desk.form import FIELDS, LIMITS, FormError, read_leaflet, read_order
 from leaflets.desk.worker import DeskBusy, Renderer, RenderFailed, RenderTimeout
 from leaflets.paper import Paper
@@ -69,7 +70,7 @@ def _choices(content: Content) -> dict[str, list[tuple[str, str]]]:
 def _defaults(content: Content, profile: Clinic | None) -> dict[str, str]:
     config = content.project.config
     return {
-        "topic": next(iter(content.modules)), "lang": config.source_language,
+        "topic": next(iter(content.modules), ""), "lang": config.source_language,
         "audience": next(iter(config.audiences)), "paper": config.paper, "large_print": "",
         "clinic_name": profile.name if profile else "",
         "clinic_phone": profile.phone if profile else "",
@@ -82,14 +83,23 @@ class Desk:
     """What the desk's pages share: the content, the clinic profile, the templates, the renderer."""
 
     def __init__(self, content: Content, profile: Clinic | None, timeout: float,
-                 renderer: Renderer) -> None:
+                 renderer: Renderer, rebuilds: live.Rebuilds | None = None) -> None:
+        self.timeout = timeout
+        self.renderer = renderer
+        self.rebuilds = rebuilds  # pages reload after each rebuild (`leaflets serve` watching)
+        self._use(content, profile)
+
+    def _use(self, content: Content, profile: Clinic | None) -> None:
         self.content = content
         self.profile = profile
-        self.timeout = timeout
         self.env = environment(tuple(content.project.template_dirs))
-        self.renderer = renderer
         self.output: Path = content.project.output_dir
         self.t = translator(content, content.project.config.source_language)
+
+    def reload(self, content: Content, profile: Clinic | None) -> None:
+        """Serve and print from `content` from now on; orders already rendering finish."""
+        self.renderer.reload(content)
+        self._use(content, profile)
 
     def page(self, template: str, status: int = 200, **context: object) -> Response:
         html = self.env.get_template(template).render(
@@ -150,14 +160,24 @@ class Desk:
         if any(part.startswith(".") for part in path.split("/")):
             raise NotFound()  # the build manifest, its journal, a killed build's leftovers
         try:
-            return send_from_directory(self.output, path)
+            return self._reloading(send_from_directory(self.output, path))
         except NotFound:
-            if path == "index.html":
-                return self.page("site/message.html", 404,
-                                 heading="The online version is not built",
-                                 message="Run `leaflets build`, then reload this page. The "
-                                         "print desk works without it.")
+            if path == "index.html":  # under `serve`, it reloads once the first build is done
+                return self._reloading(self.page(
+                    "site/message.html", 404, heading="The online version is not built",
+                    message="Run `leaflets build`, then reload this page. The print desk "
+                            "works without it."))
             raise
+
+    def _reloading(self, response: Response) -> Response:
+        """A page with the reload script, when pages reload after rebuilds."""
+        if self.rebuilds is None or response.mimetype != "text/html" \
+                or response.status_code not in (200, 404):
+            return response
+        response.direct_passthrough = False  # a file's bytes, read to add the script
+        page = live.with_script(response.get_data(), self.rebuilds.count)
+        return Response(page, response.status_code, mimetype="text/html",
+                        headers={"Cache-Control": "no-store"})
 
     def http_error(self, exc: HTTPException) -> Response:
         code = exc.code or 500
@@ -212,6 +232,8 @@ def check_request() -> Response | None:
 
 def add_headers(response: Response) -> Response:
     response.headers.update(SECURITY_HEADERS)
+    if current_app.config["LIVE_RELOAD"]:
+        response.headers["Content-Security-Policy"] += f"; {live.CSP}"
     if request.path.startswith("/desk/"):
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -219,17 +241,20 @@ def add_headers(response: Response) -> Response:
 
 def create_app(content: Content, profile: Clinic | None, *, timeout: float = 30.0,
                loopback_only: bool = True, workers: int | None = None,
-               queue_length: int | None = None, warm: bool = False) -> Flask:
+               queue_length: int | None = None, warm: bool = False,
+               rebuilds: live.Rebuilds | None = None) -> Flask:
     """The desk's app: `workers` render processes (default: one per core) behind a queue of
     `queue_length` orders (default: a few per worker); `warm` renders one stock leaflet in
-    each worker first, so even the first order is quick (`leaflets serve` does)."""
+    each worker first, so even the first order is quick (`leaflets serve` does). With
+    `rebuilds`, pages of the online version reload after each rebuild."""
     app = DeskApp("leaflets.desk", static_folder=None)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES,
                       MAX_FORM_PARTS=len(FIELDS) + 10)
     # On loopback, only loopback names: refuses other sites rebinding their name to 127.0.0.1.
     app.config["DESK_HOSTS"] = LOOPBACK_HOSTS if loopback_only else ()
+    app.config["LIVE_RELOAD"] = rebuilds is not None
     renderer = Renderer(content, timeout, workers, queue_length, warm)
-    desk = Desk(content, profile, timeout, renderer)
+    desk = Desk(content, profile, timeout, renderer, rebuilds)
     app.extensions["desk"] = desk
 
     def unexpected(exc: Exception) -> Response:
@@ -239,11 +264,14 @@ def create_app(content: Content, profile: Clinic | None, *, timeout: float = 30.
                                  "keeps happening, restart `leaflets serve`.")
 
     app.before_request(check_request)
-    app.get("/desk/", endpoint="desk_form")(lambda: desk.prefilled(_defaults(content, profile)))
+    app.get("/desk/", endpoint="desk_form")(
+        lambda: desk.prefilled(_defaults(desk.content, desk.profile)))
     # A reload or bookmark of the result: start afresh.
     app.get("/desk/leaflet", endpoint="desk_leaflet_again")(lambda: redirect("/desk/", 303))
     app.post("/desk/leaflet")(desk.leaflet)
-    infobutton.register(app, content, desk.page)
+    infobutton.register(app, lambda: desk.content, desk.page)
+    if rebuilds is not None:
+        live.register(app, rebuilds)
     app.get("/", endpoint="online_root")(desk.online)
     app.get("/<path:path>")(desk.online)
     app.register_error_handler(HTTPException, desk.http_error)
@@ -252,8 +280,13 @@ def create_app(content: Content, profile: Clinic | None, *, timeout: float = 30.
     return app
 
 
-def serve(app: Flask, host: str, port: int, announce) -> None:  # type: ignore[no-untyped-def]
-    """Serve until interrupted; `announce` gets the desk's address once it listens."""
+def serve(app: Flask, host: str, port: int, announce: Callable[[str], None],
+          meanwhile: Callable[[], None] | None = None) -> None:
+    """Serve until interrupted; `announce` gets the desk's address once it listens.
+
+    With `meanwhile`, requests are answered in a thread of their own while `meanwhile` runs
+    in this one (the main thread, where signals arrive), until it returns or is interrupted.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # Bound here, so a taken port is our clear error rather than the server's exit.
     listener = socket.create_server((host, port), family=family)
@@ -263,7 +296,14 @@ def serve(app: Flask, host: str, port: int, announce) -> None:  # type: ignore[n
     shown = f"[{host}]" if ":" in host else host
     announce(f"http://{shown}:{port}")
     try:
-        server.serve_forever()
+        if meanwhile is None:
+            server.serve_forever()
+        else:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            try:
+                meanwhile()
+            finally:
+                server.shutdown()
     except KeyboardInterrupt:
         pass
     finally:

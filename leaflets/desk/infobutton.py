@@ -251,11 +251,12 @@ def _error(kind: str, error: InfobuttonError, page: Callable[..., Response]) -> 
                 message=str(error)[0].upper() + str(error)[1:] + ".")
 
 
-def register(app: Flask, content: Content, page: Callable[..., Response]) -> None:
-    """Add GET /infobutton to the desk; `page` renders a site template as a response."""
-    publisher = content.project.config.publisher
+def register(app: Flask, current: Callable[[], Content], page: Callable[..., Response]) -> None:
+    """Add GET /infobutton to the desk; `current` gives the content the desk serves now, and
+    `page` renders a site template as a response."""
 
     def infobutton() -> Response:
+        content = current()
         args: MultiDict[str, str] = request.args  # type: ignore[assignment]
         try:
             if len(request.query_string) > MAX_QUERY_BYTES:
@@ -274,7 +275,7 @@ def register(app: Flask, content: Content, page: Callable[..., Response]) -> Non
                             language=content.locales[query.lang].name)
             response.headers.update(headers)
             return response
-        document = feed(query, found, request.host_url, publisher)
+        document = feed(query, found, request.host_url, content.project.config.publisher)
         if kind == "application/json":
             return Response(json.dumps(document, ensure_ascii=False), mimetype=kind,
                             headers=headers)

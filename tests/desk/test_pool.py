@@ -187,3 +187,22 @@ def test_a_reload_renders_from_the_new_content_in_fresh_workers(tiny_project: Pa
         assert not alive(old)
         status, body, _, _ = order(address, patient_name="Anna")
         assert status == 200 and "Night cramps" in text_of(body, tmp_path, "reloaded")
+
+
+def test_an_order_in_flight_when_the_desk_reloads_finishes_and_the_next_is_new(
+        tiny_project: Path, tmp_path: Path):
+    with serving(tiny_project, workers=1) as (address, desk):
+        [old] = desk.renderer.worker_pids()
+        os.kill(old, signal.SIGSTOP)  # the order below waits in it, in flight
+        with ThreadPoolExecutor(1) as pool:
+            in_flight = pool.submit(order, address)
+            wait_until(lambda: desk.renderer.taken == 1)
+            text = tiny_project / "content/cramp/en.yaml"
+            text.write_text(text.read_text().replace("title: Test cramps", "title: Night cramps"))
+            desk.reload(load_content(load_project(tiny_project)), None)
+            os.kill(old, signal.SIGCONT)
+            status, body, _, _ = in_flight.result()
+        assert status == 200 and "Test cramps" in text_of(body, tmp_path, "in-flight")
+        wait_until(lambda: not alive(old))
+        status, body, _, _ = order(address)
+        assert status == 200 and "Night cramps" in text_of(body, tmp_path, "next")
