@@ -160,7 +160,7 @@ def test_new_project_builds_as_it_stands(tmp_path: Path):
     shipped = sorted(p.relative_to(REPO) for p in (REPO / "content").glob("*/*.yaml"))
     assert sorted(p.relative_to(folder) for p in (folder / "content").glob("*/*.yaml")) == shipped
     checked = run("--project", folder, "check")
-    assert checked.exit_code == 0 and "ok: 4 topic(s), 48 leaflet(s), 0 warning(s)" in checked.stdout
+    assert checked.exit_code == 0 and "ok: 4 topic(s), 60 leaflet(s), 0 warning(s)" in checked.stdout
     built = run("--project", folder, "build", "--lang", "en", "--topic", "night-leg-cramps",
                 "--audience", "patient", "--strict")
     assert built.exit_code == 0, built.stderr
