@@ -129,7 +129,8 @@ def report(results: list[dict], jobs: int, library: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[48, 2000])
-    parser.add_argument("--languages", nargs="+", default=["en", "nl", "ru", "id"])
+    parser.add_argument("--languages", nargs="+", default=load_project(REPO).config.languages,
+                        help="default: the bundled project's languages")
     parser.add_argument("--jobs", type=int, default=available_cores())
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--library", type=int, default=18_000,

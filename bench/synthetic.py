@@ -2,8 +2,8 @@
 
     python bench/synthetic.py /tmp/leaflets-synthetic --topics 12
 
-Each copy of the source module becomes a topic of its own, and its source-language text
-stands in for every other language (with a valid translation record), so the project has
+Each copy of the first module becomes a topic of its own, its title numbered; each language
+keeps its own translation (the record names the copy's source), so the project has
 topics × languages × audiences leaflets of realistic size. Never commit what it writes.
 """
 
@@ -27,17 +27,26 @@ from leaflets.content.tree import topic_folders  # noqa: E402
 
 def topic_copy(source: Path, target: Path, number: int, languages: list[str],
                source_language: str) -> None:
-    """One copy of a module, its title numbered so that every leaflet differs."""
+    """One copy of a module, its title numbered in every language so that every leaflet differs.
+
+    Each language keeps its real translation, so leaflets have realistic sizes; the
+    translations' records name the numbered source's hash, so none is stale.
+    """
     target.mkdir(parents=True)
     shutil.copy(source / TOPIC_FILE, target / TOPIC_FILE)
-    text = (source / f"{source_language}.yaml").read_text(encoding="utf-8")
-    text = text.replace("\ntitle: ", f"\ntitle: ({number}) ", 1)
+    text = _numbered(source / f"{source_language}.yaml", number)
     (target / f"{source_language}.yaml").write_text(text, encoding="utf-8")
     document = load_text(target / f"{source_language}.yaml", text, ErrorList())
-    record = f'\ntranslation: {{source_hash: "{source_hash(document)}", reviewed: "2026-11-01"}}\n'
+    record = f"source_hash: {source_hash(document)}"
     for lang in languages:
         if lang != source_language:
-            (target / f"{lang}.yaml").write_text(text + record, encoding="utf-8")
+            translated = re.sub(r"source_hash: \w+", record,
+                                _numbered(source / f"{lang}.yaml", number), count=1)
+            (target / f"{lang}.yaml").write_text(translated, encoding="utf-8")
+
+
+def _numbered(path: Path, number: int) -> str:
+    return path.read_text(encoding="utf-8").replace("\ntitle: ", f"\ntitle: ({number}) ", 1)
 
 
 def synthetic_project(origin: Path, target: Path, topics: int, languages: list[str]) -> Path:
@@ -71,8 +80,9 @@ def main() -> None:
     parser.add_argument("target", type=Path)
     parser.add_argument("--origin", type=Path, default=REPO, help="the project to copy from")
     parser.add_argument("--topics", type=int, default=12)
-    parser.add_argument("--languages", nargs="+", default=["en", "nl", "ru", "id"])
+    parser.add_argument("--languages", nargs="+", help="default: the origin's languages")
     arguments = parser.parse_args()
+    arguments.languages = arguments.languages or load_project(arguments.origin).config.languages
     target = synthetic_project(arguments.origin, arguments.target, arguments.topics,
                                arguments.languages)
     print(target)

@@ -64,7 +64,8 @@ def _shown(error) -> str:
 
 def _print_warnings(warnings) -> None:
     for warning in warnings:
-        click.echo(f"{_shown(warning)} (warning)", err=True)
+        first, newline, rest = _shown(warning).partition("\n")  # a list follows its first line
+        click.echo(f"{first} (warning){newline}{rest}", err=True)
 
 
 def _print_errors(errors, closing: str) -> None:
@@ -155,12 +156,13 @@ class ShardType(click.ParamType):
 
 
 def _selected(content, languages: tuple[str, ...], topics: tuple[str, ...],
-              audiences: tuple[str, ...]) -> list:
-    """The leaflets that --lang, --topic and --audience choose; all of them by default."""
+              audiences: tuple[str, ...], keys: list | None = None) -> list:
+    """The leaflets that --lang, --topic and --audience choose (of `keys`; by default every
+    available one); all of them by default."""
     from leaflets.outputs import Selection, select
 
     try:
-        return select(content, Selection(languages, topics, audiences))
+        return select(content, Selection(languages, topics, audiences), keys)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -210,17 +212,16 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
           clinic_path: Path | None, quiet: bool) -> None:
     """Build leaflets (all of them by default) and their web pages into the output folder.
 
-    All content is validated and every leaflet and page rendered first: if anything is
-    wrong, every problem is listed and nothing is written. A leaflet that does not fit its
-    page budget is an error. Outputs whose inputs have not changed since the last build are
-    not rendered again. Ctrl-C (or SIGTERM) stops the build without leaving a partial
-    file. The output folder is the online version, ready to publish at base_url.
+    Everything is validated and rendered first: on an error (a leaflet over its page budget
+    too), every problem is listed and nothing is written. A translation that is missing or
+    lacks texts of the source leaves its topic out of that language only, with a warning.
+    Unchanged outputs are not rendered again; Ctrl-C never leaves a partial file.
     """
     from leaflets.build.pool import available_cores
     from leaflets.build.progress import progress_for
     from leaflets.build.run import BuildSettings, build as run_build
     from leaflets.content.clinic import load_clinic
-    from leaflets.outputs import RenderOptions
+    from leaflets.outputs import RenderOptions, unavailable_keys
 
     started = perf_counter()
     content = _content(ctx, strict=strict, keep_going=keep_going)
@@ -229,8 +230,9 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
     keys = _selected(content, languages, topics, audiences)
     settings = BuildSettings(jobs=jobs or available_cores(), force=force, shard=shard,
                              keep_going=keep_going)
+    unavailable = _selected(content, languages, topics, audiences, unavailable_keys(content))
     report = run_build(content, keys, options=options, settings=settings,
-                       progress=progress_for(quiet))
+                       progress=progress_for(quiet), unavailable=unavailable)
     _print_report(report, quiet, perf_counter() - started)
     if report.failures or content.errors:
         if not keep_going:
@@ -251,8 +253,8 @@ def _hyphenation_line(content) -> str:
 
 @cli.command()
 @click.option("--strict", is_flag=True,
-              help="Treat warnings (a placeholder base_url, reviews due, stale translations) "
-              "as errors.")
+              help="Treat warnings (a placeholder base_url, reviews due, missing or stale "
+              "translations) as errors.")
 @click.pass_context
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content and write nothing."""
@@ -325,8 +327,9 @@ def list_command(ctx: click.Context) -> None:
     for module in content.modules.values():
         title = module.texts[config.source_language].title
         click.echo(f"  {module.id:<24} {title}")
+        missing = f" (not yet: {', '.join(module.unavailable)})" if module.unavailable else ""
         click.echo(f"  {'':<24} audiences: {', '.join(module.topic.audiences)}; "
-                   f"languages: {', '.join(module.texts)}; "
+                   f"languages: {', '.join(module.texts)}{missing}; "
                    f"next review {module.topic.review.next_review}")
 
 
@@ -403,7 +406,8 @@ def new_topic(ctx: click.Context, name: str) -> None:
     from leaflets.scaffold import new_topic as make
 
     _scaffold(ctx, make, name)
-    click.echo("Fill in every empty value, then run: leaflets check", err=True)
+    click.echo("Fill in every empty value, then run: leaflets check. While its text is empty, "
+               "builds leave the topic out.", err=True)
 
 
 @new.command(name="language")

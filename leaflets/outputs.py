@@ -59,11 +59,23 @@ def default_options(content: Content) -> RenderOptions:
 
 
 def leaflet_keys(content: Content) -> list[LeafletKey]:
-    """Every leaflet the content defines, in a stable order."""
+    """Every leaflet the content defines, in a stable order: each topic in the languages
+    it is available in (see `unavailable_keys` for the others)."""
     return sorted(
         LeafletKey(module.id, lang, audience)
         for module in content.modules.values()
-        for lang in content.project.config.languages
+        for lang in module.texts
+        for audience in module.topic.audiences
+    )
+
+
+def unavailable_keys(content: Content) -> list[LeafletKey]:
+    """The leaflets of a language a topic is not available in (yet): their address shows
+    a page that says so, and links the languages that have it."""
+    return sorted(
+        LeafletKey(module.id, lang, audience)
+        for module in content.modules.values()
+        for lang in module.unavailable
         for audience in module.topic.audiences
     )
 
@@ -77,8 +89,10 @@ class Selection:
     audiences: tuple[str, ...] = ()
 
 
-def select(content: Content, selection: Selection) -> list[LeafletKey]:
-    """The leaflets matching the selection; unknown names raise ValueError."""
+def select(content: Content, selection: Selection,
+           keys: list[LeafletKey] | None = None) -> list[LeafletKey]:
+    """The leaflets matching the selection, of `keys` (default: every available leaflet);
+    unknown names raise ValueError."""
     known = {
         "language": set(content.project.config.languages),
         "topic": set(content.modules),
@@ -91,7 +105,7 @@ def select(content: Content, selection: Selection) -> list[LeafletKey]:
                 raise ValueError(f"unknown {kind} {name!r}; choose from "
                                  f"{', '.join(sorted(known[kind]))}")
     return [
-        key for key in leaflet_keys(content)
+        key for key in (leaflet_keys(content) if keys is None else keys)
         if (not selection.languages or key.lang in selection.languages)
         and (not selection.topics or key.topic in selection.topics)
         and (not selection.audiences or key.audience in selection.audiences)

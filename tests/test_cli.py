@@ -122,6 +122,8 @@ def test_missing_pango_is_one_line_naming_the_packages(tiny_project: Path, tmp_p
 
 def test_serve_starts_with_an_unfinished_module_and_serves_the_others(tiny_project: Path):
     assert run("--project", tiny_project, "new", "topic", "hand-cramps").exit_code == 0
+    text = tiny_project / "content/hand-cramps/en.yaml"  # half written: errors, not a warning
+    text.write_text(text.read_text().replace("title: ''", "title: Hand cramps"))
     server = subprocess.Popen([sys.executable, "-m", "leaflets", "--project", str(tiny_project),
                                "serve", "--port", "0"], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, cwd=REPO)
@@ -130,7 +132,10 @@ def test_serve_starts_with_an_unfinished_module_and_serves_the_others(tiny_proje
         assert line.startswith("Print desk: http://127.0.0.1:"), server.stderr.read()
         with urllib.request.urlopen(line.split(": ", 1)[1].strip(), timeout=60) as response:
             page = response.read().decode()
-        assert response.status == 200 and "Test cramps" in page and "hand-cramps" not in page
+        assert response.status == 200 and "Test cramps" in page
+        assert 'value="hand-cramps"' not in page  # not offered, and said why
+        assert "<li>hand-cramps: not printable until its errors are fixed (see the terminal)" \
+            in page
     finally:
         server.terminate()
         errors = server.communicate(timeout=60)[1]

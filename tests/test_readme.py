@@ -46,7 +46,7 @@ def test_the_quick_start_runs_in_an_empty_folder(tmp_path: Path, monkeypatch: py
         words = shlex.split(line.split(" #")[0])
         if words[0] == "cd":
             monkeypatch.chdir(words[1])
-        elif words[:2] == ["leaflets", "build"]:  # one leaflet stands in for all 48 here
+        elif words[:2] == ["leaflets", "build"]:  # one leaflet stands in for all of them here
             result = run(*words[1:], "--lang", "en", "--topic", "night-leg-cramps",
                          "--audience", "patient")
             assert result.exit_code == 0 and "(warning)" not in result.stderr, result.stderr

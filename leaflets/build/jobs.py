@@ -21,6 +21,7 @@ class OutputJob:
     fingerprint: str
     render: Callable[[], bytes] = field(compare=False, repr=False)
     unit: str = ""  # the jobs of one unit share a shard; a leaflet's page goes with its PDF
+    removes: tuple[str, ...] = ()  # outputs it replaces, removed when this one is written
 
     def __post_init__(self) -> None:
         if not self.unit:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from leaflets.build.fingerprint import bytes_digest
 from leaflets.build.jobs import OutputJob, Shard
@@ -83,6 +84,10 @@ class Manifest:
         return digest is not None and any(
             records.get(job.output) == Record(job.fingerprint, digest)
             for records in self.records.values())
+
+    def forget(self, outputs: Iterable[str]) -> None:
+        """Outputs this build removes: their records are not kept."""
+        self._on_disk.update({output: None for output in outputs})
 
     def current_record(self, job: OutputJob) -> Record:
         return Record(job.fingerprint, self.on_disk(job.output) or "")

@@ -15,7 +15,8 @@ from leaflets.outputs import (INDEX, INFOBUTTON_INDEX, LeafletKey, RenderOptions
                               pdf_output)
 from leaflets.render.infobutton import index_json_bytes
 from leaflets.render.leaflet import render_leaflet
-from leaflets.render.site import language_page_bytes, leaflet_page_bytes, root_page_bytes
+from leaflets.render.site import (language_page_bytes, leaflet_page_bytes, root_page_bytes,
+                                  unavailable_page_bytes)
 
 
 @dataclass
@@ -53,6 +54,23 @@ class Planner:
                       page, unit=pdf),
         ]
 
+    def unavailable_job(self, key: LeafletKey) -> OutputJob:
+        """The page at the address of a leaflet its topic is not available in; the PDFs an
+        earlier build left in its folder are removed in the same write phase."""
+        module = self.content.modules[key.topic]
+        languages = self.content.project.config.languages
+        locales = self.content.project.content_dir / LOCALES_DIR
+        inputs = [module.folder / TOPIC_FILE,
+                  *(module.folder / f"{lang}.yaml" for lang in languages),
+                  *(locales / f"{lang}.yaml" for lang in languages)]
+        folder = self.content.project.output_dir / key.folder
+        stale = tuple(sorted(f"{key.folder}/{pdf.name}" for pdf in folder.glob("*.pdf")))
+        return OutputJob(page_path(key), "page",
+                         self._fingerprint(inputs, kind="unavailable", leaflet=key.folder,
+                                           available=list(module.texts)),
+                         partial(unavailable_page_bytes, self.content, key, self.options),
+                         removes=stale)
+
     def language_job(self, lang: str) -> OutputJob:
         keys = [key for key in leaflet_keys(self.content) if key.lang == lang]
         return OutputJob(language_page_path(lang), "page",
@@ -75,14 +93,18 @@ class Planner:
 
 
 def plan(content: Content, keys: Iterable[LeafletKey], options: RenderOptions | None = None,
-         pdf_sizes: Mapping[str, int] | None = None) -> list[OutputJob]:
-    """Every output file the chosen leaflets need: PDFs, their pages and the indexes.
+         pdf_sizes: Mapping[str, int] | None = None,
+         unavailable: Iterable[LeafletKey] = ()) -> list[OutputJob]:
+    """Every output file the chosen leaflets need: PDFs, their pages and the indexes, and
+    a page for each chosen leaflet that is `unavailable` in its language.
 
     A leaflet's page shows its PDF's size: with the size in `pdf_sizes` its job renders
     as it stands; otherwise the build gives it the size once the PDF is rendered.
     """
     planner = Planner(content, options or default_options(content), pdf_sizes or {})
-    keys = list(keys)
+    keys, unavailable = list(keys), list(unavailable)
     jobs = [job for key in keys for job in planner.leaflet_jobs(key)]
-    jobs += [planner.language_job(lang) for lang in sorted({key.lang for key in keys})]
-    return jobs + ([planner.root_job(), planner.infobutton_job()] if keys else [])
+    jobs += [planner.unavailable_job(key) for key in unavailable]
+    jobs += [planner.language_job(lang)
+             for lang in sorted({key.lang for key in [*keys, *unavailable]})]
+    return jobs + ([planner.root_job(), planner.infobutton_job()] if keys or unavailable else [])

@@ -80,15 +80,20 @@ def _render_page(job: OutputJob, pdf_sizes: Mapping[str, int]) -> Rendered:
 
 
 def write_and_record(manifest: Manifest, current: Iterable[OutputJob],
-                     rendered: list[tuple[OutputJob, bytes]], shard: Shard | None) -> list[Path]:
+                     rendered: list[tuple[OutputJob, bytes]], shard: Shard | None,
+                     replaced: Iterable[str] = ()) -> list[Path]:
     """Write every rendered output and the manifest recording all of this build's outputs,
-    in one write phase: all of them, or (on a failure or a signal) none."""
+    and remove the `replaced` outputs, in one write phase: all of it, or (on a failure or a
+    signal) none."""
     files = {manifest.output_dir / job.output: data for job, data in rendered}
+    replaced = sorted(replaced)
+    manifest.forget(replaced)
     records, removals = manifest.changes(shard, {
         **{job.output: manifest.current_record(job) for job in current},
         **{job.output: Record(job.fingerprint, bytes_digest(data)) for job, data in rendered},
     })
-    write_all(manifest.output_dir, {**files, **records}, removals)
+    write_all(manifest.output_dir, {**files, **records},
+              [*removals, *(manifest.output_dir / output for output in replaced)])
     return list(files)
 
 
@@ -99,10 +104,14 @@ def _sizes_on_disk(manifest: Manifest, current: Iterable[OutputJob]) -> dict[str
 
 
 def build(content: Content, keys: Iterable[LeafletKey], *, options: RenderOptions | None = None,
-          settings: BuildSettings = BuildSettings(), progress: Progress = Silent()) -> BuildReport:
-    """Render every stale output first; write only when all succeeded (or with keep_going)."""
+          settings: BuildSettings = BuildSettings(), progress: Progress = Silent(),
+          unavailable: Iterable[LeafletKey] = ()) -> BuildReport:
+    """Render every stale output first; write only when all succeeded (or with keep_going).
+
+    Each `unavailable` leaflet gets a page saying so, and loses the PDFs of earlier builds.
+    """
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build once, up front
-    jobs = shard_slice(plan(content, keys, options), settings.shard)
+    jobs = shard_slice(plan(content, keys, options, unavailable=unavailable), settings.shard)
     output_dir = content.project.output_dir
     if output_dir.exists() and not output_dir.is_dir():
         raise LeafletsError(f"{output_dir}: the output folder is a file; set `output:` in "
@@ -119,5 +128,6 @@ def build(content: Content, keys: Iterable[LeafletKey], *, options: RenderOption
     if report.failures and not settings.keep_going:
         return report
     rendered = [(o.job, o.data) for o in outcomes if o.error is None]
-    report.written = write_and_record(manifest, current, rendered, settings.shard)
+    replaced = [output for job in jobs for output in job.removes]
+    report.written = write_and_record(manifest, current, rendered, settings.shard, replaced)
     return report

@@ -191,9 +191,9 @@ def measure_all(content: Content) -> list[Result]:
     for module in content.modules.values():
         for audience in module.topic.audiences:
             applies = content.project.config.audiences[audience].plain_language
-            for lang in content.project.config.languages:
+            for lang, text in module.texts.items():  # the languages it is available in
                 rule = content.locales[lang].readability
-                results.append(measure(module.id, module.topic, module.texts[lang], audience,
+                results.append(measure(module.id, module.topic, text, audience,
                                        lang, rule, applies))
     return results
 

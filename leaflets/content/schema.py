@@ -306,8 +306,8 @@ INTERFACE_STRINGS = (
     "scan_online", "qr_alt", "checklist", "tick_any", "get_help", "sources", "last_reviewed",
     "next_review", "version", "page_of", "disclaimer", "site_name", "skip_to_content",
     "choose_language", "leaflets_in_language", "all_languages", "other_languages", "breadcrumbs",
-    "download_pdf", "pdf_size", "print_page", "published_by", "clinic_heading", "phone",
-    "website", "note_heading", "note_for", "tick_today", "tick_emergency",
+    "not_available", "download_pdf", "pdf_size", "print_page", "published_by", "clinic_heading",
+    "phone", "website", "note_heading", "note_for", "tick_today", "tick_emergency",
 )
 COUNTED_STRINGS = ("hold_seconds", "repeat_times", "per_day")
 

@@ -19,6 +19,25 @@ LOCALES_DIR = "_locales"
 
 
 @dataclass(frozen=True)
+class Unavailable:
+    """Why a topic has no leaflets in one language, decided once by validation: its text
+    file is missing or still empty, or it lacks texts that the source language now has."""
+
+    lang: str
+    path: Path  # the language's text file, which may not exist
+    missing: tuple[str, ...] = ()  # the source's texts it lacks; () when it has none at all
+
+    @property
+    def reason(self) -> str:
+        """Why, in a few words, for the desk and the terminal."""
+        if not self.missing:
+            return f"there is no {self.lang} text yet ({self.path.name})"
+        count = len(self.missing)
+        return (f"the {self.lang} text lacks {count} text{'s' if count > 1 else ''} that the "
+                f"source language has ({self.path.name})")
+
+
+@dataclass(frozen=True)
 class Module:
     """One topic: its facts, its text in every language, and where they came from."""
 
@@ -28,6 +47,8 @@ class Module:
     topic_document: Document
     texts: dict[str, TopicText]
     text_documents: dict[str, Document]
+    # The project's languages this topic has no leaflets in (yet), and why.
+    unavailable: dict[str, Unavailable] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from leaflets.content.project import Project
 from leaflets.content.schema import (BUILT_IN_SECTIONS, COUNTED_STRINGS, ID_PATTERN,
                                      INTERFACE_STRINGS, SERVICES, TIERS, Locale, PluralText,
                                      Region, Topic, TopicText)
-from leaflets.content.tree import (LOCALES_DIR, TOPIC_FILE, Content, Module, source_hash,
-                                   text_leaves, topic_folders)
-from leaflets.errors import ContentErrors, ErrorList
+from leaflets.content.tree import (LOCALES_DIR, TOPIC_FILE, Content, Module, Unavailable,
+                                   source_hash, text_leaves, topic_folders)
+from leaflets.errors import ContentError, ContentErrors, ErrorList
 
 
 def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
@@ -264,19 +264,26 @@ def _check_text(topic: Topic, text: TopicText, document: Document, errors: Error
                 errors.add(document.path, *document.position(("sections",)), "sections",
                            f"the {audience} leaflet uses the section {section!r}, which this "
                            "file does not define; add it under sections:")
+    _check_links(topic, document, errors)
+
+
+def _check_links(topic: Topic, document: Document, errors: ErrorList) -> None:
+    """Every text's links are allowed and its citations are references of the topic."""
     references = {r.id for r in topic.references}
     for key_path, value in text_leaves(document.data):
         refused = markup.refused_link(value)
         if refused:
-            add(key_path, refused)
+            errors.add(document.path, *document.position(key_path), format_key(key_path),
+                       refused)
         for cited in markup.citations(value):
             if cited not in references:
-                add(key_path, _unknown("reference", cited, references,
-                                       "add it to references in topic.yaml"))
+                errors.add(document.path, *document.position(key_path), format_key(key_path),
+                           _unknown("reference", cited, references,
+                                    "add it to references in topic.yaml"))
 
 
-def _check_parity(source: Document, target: Document, lang: str, source_lang: str,
-                  errors: ErrorList) -> None:
+def _check_numbers(source: Document, target: Document, lang: str, source_lang: str,
+                   errors: ErrorList) -> None:
     source_texts = dict(text_leaves(source.data))
     for key_path, value in text_leaves(target.data):
         if key_path[:1] == ("translation",) or key_path not in source_texts:
@@ -287,13 +294,36 @@ def _check_parity(source: Document, target: Document, lang: str, source_lang: st
                        f"the numbers differ from the {source_lang} text: {source_lang} has "
                        f"{', '.join(expected) or 'none'}, {lang} has {', '.join(found) or 'none'}; "
                        "numbers, durations and doses must match in every language")
+
+
+def _missing_texts(source: Document, target: Document) -> list[KeyPath]:
+    """The texts of the source that the translation lacks, in the source's order."""
     target_keys = {k for k, _ in text_leaves(target.data)}
-    for key_path in source_texts:
-        if key_path[0] != "translation" and key_path not in target_keys \
-                and not target.is_refused(key_path):
-            parent = key_path[:-1]
-            errors.add(target.path, *target.position(parent), format_key(key_path),
-                       f"missing; the {source_lang} text has it")
+    return [key_path for key_path, _ in text_leaves(source.data)
+            if key_path[0] != "translation" and key_path not in target_keys
+            and not target.is_refused(key_path)]
+
+
+def _about_missing(error: ContentError, missing: set[str]) -> bool:
+    """An error that only says a text is missing (or a block lacking it): the warning lists it."""
+    key = error.key
+    return bool(key) and any(m == key or m.startswith((key + ".", key + "[")) for m in missing)
+
+
+def _where(project: Project, path: Path) -> str:
+    return str(path.relative_to(project.root)) if path.is_relative_to(project.root) else str(path)
+
+
+def _lacking_message(project: Project, source: Document, missing: list[KeyPath],
+                     lang: str) -> str:
+    source_lang = project.config.source_language
+    count = f"{len(missing)} text{'s' if len(missing) > 1 else ''} of {source_lang}.yaml"
+    lines = "".join(f"\n  {format_key(key_path)}  "
+                    f"({_where(project, source.path)}:{source.position(key_path)[0]})"
+                    for key_path in missing)
+    return (f"the {lang} leaflets are left out until this file has the {count} below; "
+            f"translate {'them' if len(missing) > 1 else 'it'}, then set "
+            f"translation.source_hash to {source_hash(source)}{lines}")
 
 
 def _untranslated(source: Document, target: Document) -> bool:
@@ -333,6 +363,8 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
         errors.add(folder, 1, 1, "", f"the module {folder.name!r} is empty; add topic.yaml and "
                    f"{source_lang}.yaml (leaflets new topic {folder.name}), or remove the folder")
         return None
+    if _not_written_yet(folder, project, strict, errors):
+        return None
     topic_document = load_file(folder / TOPIC_FILE, errors, project.root) \
         if (folder / TOPIC_FILE).is_file() else None
     if topic_document is None and not (folder / TOPIC_FILE).is_file():
@@ -347,43 +379,117 @@ def _load_module(folder: Path, project: Project, pictures: frozenset[str], today
         if path.name != TOPIC_FILE and path.stem not in languages:
             errors.add(path, 1, 1, "", f"{path.stem!r} is not a language of this project "
                        f"({', '.join(languages)}); add it to leaflets.yaml or remove the file")
-    documents: dict[str, Document] = {}
-    texts: dict[str, TopicText] = {}
-    for lang in languages:
-        path = folder / f"{lang}.yaml"
-        if not path.is_file():
-            how = ("write its title, summary, sections, diagram, red_flags and checklist"
-                   if lang == source_lang else
-                   f"copy {source_lang}.yaml to {lang}.yaml and translate it")
-            errors.add(path, 1, 1, "", f"the {lang} text of {folder.name!r} is missing; {how}")
-            continue
-        document = load_file(path, errors, project.root)
-        text = validate_model(TopicText, document, errors) if document else None
-        if document:
-            documents[lang] = document
-            check_coverage(document, errors)
-        if text:
-            texts[lang] = text
-            if topic:
-                _check_text(topic, text, document, errors)
-    source = documents.get(source_lang)
-    if source:
-        expected_hash = source_hash(source)
-        for lang, document in documents.items():
-            if lang == source_lang:
-                continue
-            if _untranslated(source, document):
-                errors.add(document.path, 1, 1, "", f"the same text as {source_lang}.yaml: it "
-                           f"would publish the {source_lang} text as {lang}; translate it, or "
-                           f"remove {lang} from `languages:` in leaflets.yaml until it is")
-                continue
-            _check_parity(source, document, lang, source_lang, errors)
-            if lang in texts:
-                _check_translation(texts[lang], document, expected_hash, source_lang, strict,
-                                   errors)
-    if topic is None or len(texts) != len(languages):
+    source = _load_source(folder, topic, project, errors)
+    if source is None or topic is None:
+        _check_alone(folder, project, errors)
         return None
-    return Module(folder.name, folder, topic, topic_document, texts, documents)
+    texts, documents = {source_lang: source[1]}, {source_lang: source[0]}
+    unavailable: dict[str, Unavailable] = {}
+    for lang in [lang for lang in languages if lang != source_lang]:
+        document, text, gap = _load_translation(folder / f"{lang}.yaml", lang, source[0],
+                                                topic, project, strict, errors)
+        if document and text:
+            texts[lang], documents[lang] = text, document
+        if gap:
+            unavailable[lang] = gap
+    texts = {lang: texts[lang] for lang in languages if lang in texts}  # the project's order
+    return Module(folder.name, folder, topic, topic_document, texts, documents, unavailable)
+
+
+def _still_empty(document: Document) -> bool:
+    """A text file with its keys but every text still empty, as `leaflets new` writes it
+    (a file with no keys at all is an error: the file is empty)."""
+    return isinstance(document.data, dict) and bool(document.data) and not any(
+        value.strip() for key_path, value in text_leaves(document.data)
+        if key_path[:1] != ("translation",))
+
+
+def _not_written_yet(folder: Path, project: Project, strict: bool, errors: ErrorList) -> bool:
+    """A topic whose source text is still empty (just made by `leaflets new topic`) is left
+    out, with a warning, so that it never stops the other topics."""
+    path = folder / f"{project.config.source_language}.yaml"
+    document = load_file(path, ErrorList(), project.root) if path.is_file() else None
+    if document is None or not _still_empty(document):
+        return False
+    report = errors.add if strict else errors.warn
+    report(path, 1, 1, "", f"the topic {folder.name!r} is not written yet (every text of "
+           f"{path.name} is empty), so it is left out; fill in topic.yaml and {path.name}")
+    return True
+
+
+def _check_alone(folder: Path, project: Project, errors: ErrorList) -> None:
+    """Without the facts or the source text to compare with, each translation is checked
+    on its own, so that every error is still listed."""
+    for lang in project.config.languages:
+        path = folder / f"{lang}.yaml"
+        if lang != project.config.source_language and path.is_file():
+            document = load_file(path, errors, project.root)
+            if document:
+                validate_model(TopicText, document, errors)
+                check_coverage(document, errors)
+
+
+def _load_source(folder: Path, topic: Topic | None, project: Project,
+                 errors: ErrorList) -> tuple[Document, TopicText] | None:
+    """The source language's text: without it the topic has no leaflets at all."""
+    path = folder / f"{project.config.source_language}.yaml"
+    if not path.is_file():
+        errors.add(path, 1, 1, "", f"the {project.config.source_language} text of "
+                   f"{folder.name!r} is missing; write its title, summary, sections, diagram, "
+                   "red_flags and checklist")
+        return None
+    document = load_file(path, errors, project.root)
+    text = validate_model(TopicText, document, errors) if document else None
+    if document:
+        check_coverage(document, errors)
+    if text and topic:
+        _check_text(topic, text, document, errors)
+    return (document, text) if document and text else None
+
+
+def _load_translation(path: Path, lang: str, source: Document, topic: Topic,
+                      project: Project, strict: bool, errors: ErrorList
+                      ) -> tuple[Document | None, TopicText | None, Unavailable | None]:
+    """A translation, or why the topic is not available in it (a warning; an error if strict).
+
+    Its own errors (bad YAML, a bad reference) are errors either way.
+    """
+    source_lang = project.config.source_language
+    report = errors.add if strict else errors.warn
+    document = load_file(path, errors, project.root) if path.is_file() else None
+    if document is None or _still_empty(document):
+        if path.is_file() and document is None:
+            return None, None, None  # unreadable: load_file reported it
+        how = (f"translate {source_lang}.yaml into it" if document else
+               f"copy {source_lang}.yaml to {lang}.yaml and translate it")
+        report(path, 1, 1, "", f"the {lang} text of {path.parent.name!r} is "
+               f"{'still empty' if document else 'missing'}, so its {lang} leaflets are left "
+               f"out; {how}")
+        return None, None, Unavailable(lang, path)
+    if _untranslated(source, document):
+        errors.add(path, 1, 1, "", f"the same text as {source_lang}.yaml: it would publish "
+                   f"the {source_lang} text as {lang}; translate it, or remove {lang} from "
+                   "`languages:` in leaflets.yaml until it is")
+        return document, None, None
+    found = ErrorList()
+    text = validate_model(TopicText, document, found)
+    check_coverage(document, found)
+    if text:
+        _check_text(topic, text, document, found)
+    else:  # what can be checked without the model
+        _check_links(topic, document, found)
+    missing = _missing_texts(source, document) if isinstance(document.data, dict) else []
+    if missing:
+        keys = {format_key(key_path) for key_path in missing}
+        errors.errors.extend(e for e in found.errors if not _about_missing(e, keys))
+        errors.warnings.extend(found.warnings)
+        report(path, 1, 1, "", _lacking_message(project, source, missing, lang))
+        return document, None, Unavailable(lang, path, tuple(format_key(k) for k in missing))
+    errors.extend(found)
+    _check_numbers(source, document, lang, source_lang, errors)
+    if text:
+        _check_translation(text, document, source_hash(source), source_lang, strict, errors)
+    return document, text, None
 
 
 def _load_folder(folder: Path, project: Project, pictures: frozenset[str], today: date,

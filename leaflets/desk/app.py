@@ -67,6 +67,20 @@ def _choices(content: Content) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def _not_available(content: Content) -> list[str]:
+    """What the desk cannot print, and why: topics missing a language, modules with errors."""
+    config = content.project.config
+    source = config.source_language
+    lines = [f"{module.texts[source].title} in {content.locales[lang].name}: {gap.reason}"
+             for module in content.modules.values()
+             for lang, gap in module.unavailable.items() if lang in content.locales]
+    folder = content.project.content_dir
+    broken = sorted({Path(error.path).relative_to(folder).parts[0] for error in content.errors
+                     if Path(error.path).is_relative_to(folder)})
+    return lines + [f"{topic}: not printable until its errors are fixed (see the terminal)"
+                    for topic in broken]
+
+
 def _defaults(content: Content, profile: Clinic | None) -> dict[str, str]:
     config = content.project.config
     return {
@@ -112,6 +126,7 @@ class Desk:
         return self.page("site/desk.html", status, values=values, choices=_choices(self.content),
                          error=str(error) if error else "",
                          error_field=getattr(error, "field", ""),
+                         not_available=_not_available(self.content),
                          site_built=(self.output / "index.html").is_file())
 
     def prefilled(self, defaults: dict[str, str]) -> Response:

@@ -123,6 +123,11 @@ def read_leaflet(form: Mapping[str, str], content: Content) -> LeafletKey:
     lang = _choice(form, "lang", list(config.languages), "language")
     audiences = [a for a in config.audiences if a in content.modules[topic].topic.audiences]
     audience = _choice(form, "audience", audiences, f"audience for {topic}")
+    gap = content.modules[topic].unavailable.get(lang)
+    if gap:
+        have = ", ".join(content.locales[other].name for other in content.modules[topic].texts)
+        raise FormError("lang", f"{topic} is not available in {content.locales[lang].name}: "
+                        f"{gap.reason}; choose one of: {have}")
     return LeafletKey(topic, lang, audience)
 
 

@@ -23,7 +23,8 @@ from leaflets.content.characters import NOT_TYPED
 from leaflets.content.codes import CodeSystem, code_problem
 from leaflets.content.tree import Content
 from leaflets.outputs import LeafletKey
-from leaflets.render.infobutton import RECIPIENTS, leaflet_entry, matching_topics
+from leaflets.render.infobutton import (RECIPIENTS, answering_language, leaflet_entry,
+                                       matching_topics)
 
 CODE, SYSTEM, DISPLAY = ("mainSearchCriteria.v.c", "mainSearchCriteria.v.cs",
                          "mainSearchCriteria.v.dn")
@@ -139,7 +140,8 @@ def answers(content: Content, query: Query, root: str) -> list[Answer]:
         module = content.modules[match.topic]
         if query.audience not in module.topic.audiences:
             continue
-        key = LeafletKey(match.topic, query.lang, query.audience)
+        key = LeafletKey(match.topic, answering_language(content, match.topic, query.lang),
+                         query.audience)
         entry = leaflet_entry(content, key, root)
         desk = f"{root}desk/?" + urlencode({"topic": key.topic, "lang": key.lang,
                                             "audience": key.audience})
@@ -152,11 +154,14 @@ def answers(content: Content, query: Query, root: str) -> list[Answer]:
     return found
 
 
-def subtitle(query: Query) -> str:
+def subtitle(query: Query, found: list[Answer]) -> str:
     said = f"leaflets for {query.system.label} {query.code}"
     if query.fallback:
         said += (f"; there is no leaflet in {query.asked_lang!r}, so these are in the source "
                  f"language {query.lang!r}")
+    elif any(answer.key.lang != query.lang for answer in found):
+        said += (f"; a leaflet not yet available in {query.lang!r} is given in the source "
+                 "language")
     return said
 
 
@@ -185,7 +190,7 @@ def feed(query: Query, found: list[Answer], root: str, publisher: str) -> dict[s
     return {"feed": {
         "xsi": "http://www.w3.org/2001/XMLSchema-instance", "base": root, "lang": query.lang,
         "title": {"_value": "leaflets Infobutton", "type": "text"},
-        "subtitle": {"_value": subtitle(query), "type": "text"},
+        "subtitle": {"_value": subtitle(query, found), "type": "text"},
         "author": {"name": {"_value": publisher}, "uri": {"_value": root}},
         "updated": {"_value": updated},
         "category": _categories(query),

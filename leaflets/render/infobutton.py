@@ -49,12 +49,18 @@ def leaflet_entry(content: Content, key: LeafletKey, base: str | None = None) ->
             "page": leaflet_url(content, key, base), "pdf": pdf_url(content, key, base)}
 
 
+def answering_language(content: Content, topic: str, lang: str) -> str:
+    """The language a topic answers a request in: the one asked for where the topic is
+    available in it, else the source language."""
+    return lang if lang in content.modules[topic].texts else content.project.config.source_language
+
+
 def _topics(content: Content) -> dict[str, object]:
     config = content.project.config
     return {
         module.id: {lang: {audience: leaflet_entry(content, LeafletKey(module.id, lang, audience))
                            for audience in config.audiences if audience in module.topic.audiences}
-                    for lang in config.languages}
+                    for lang in module.texts}
         for module in sorted(content.modules.values(), key=lambda m: m.id)
     }
 
@@ -76,7 +82,9 @@ def code_index(content: Content) -> dict[str, object]:
         "format": INDEX_FORMAT,
         "about": "Look up codes[system OID][code]; an ICD category (F95) also answers its "
                  "children (F95.1): drop characters from the end until a code matches. "
-                 "informationRecipient PAT reads the patient leaflet, PROV the clinician's.",
+                 "informationRecipient PAT reads the patient leaflet, PROV the clinician's. "
+                 "A topic lists only the languages it is available in; for another, answer "
+                 "in the source language.",
         "base_url": config.base_url,
         "source_language": config.source_language,
         "languages": list(config.languages),

@@ -9,7 +9,7 @@ well as from any static host whose root is `base_url`.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from leaflets.assemble.leaflet import Leaflet, assemble, translator
@@ -84,10 +84,23 @@ def leaflet_page(content: Content, leaflet: Leaflet, pdf_size: int) -> SitePage:
     key = leaflet.key
     path = page_path(key)
     others = {lang: page_path(LeafletKey(key.topic, lang, key.audience))
-              for lang in content.project.config.languages if lang != key.lang}
+              for lang in content.modules[key.topic].texts if lang != key.lang}
     return _render(content, "site/leaflet.html", path, key.lang, leaflet.options,
                    leaflet=leaflet, pdf_kb=max(1, round(pdf_size / 1024)),
                    languages=_language_links(content, path, others))
+
+
+def unavailable_page(content: Content, key: LeafletKey, options: RenderOptions) -> SitePage:
+    """At a leaflet's address in a language its topic is not available in (yet): a page in
+    that language that says so, and links the leaflet in the languages that have it."""
+    path = page_path(key)
+    module = content.modules[key.topic]
+    links = [replace(link, title=markup.plain(module.texts[link.lang].title))
+             for link in _language_links(content, path, {
+                 lang: page_path(LeafletKey(key.topic, lang, key.audience))
+                 for lang in module.texts})]
+    return _render(content, "site/unavailable.html", path, key.lang, options.clinic,
+                   key=key, languages=links)
 
 
 def language_page(content: Content, lang: str, options: RenderOptions) -> SitePage:
@@ -122,6 +135,10 @@ def leaflet_page_bytes(content: Content, key: LeafletKey, options: RenderOptions
                        pdf_size: int) -> bytes:
     """The leaflet's web page; it shows its PDF's size, so it renders after the PDF."""
     return leaflet_page(content, assemble(content, key, options), pdf_size).html.encode()
+
+
+def unavailable_page_bytes(content: Content, key: LeafletKey, options: RenderOptions) -> bytes:
+    return unavailable_page(content, key, options).html.encode()
 
 
 def language_page_bytes(content: Content, lang: str, options: RenderOptions) -> bytes:

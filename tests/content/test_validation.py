@@ -67,10 +67,22 @@ def test_cross_references_are_checked(tiny_project: Path):
 
 
 def test_missing_language_file(tiny_project: Path):
+    """A missing translation is a warning that leaves the topic out of that language;
+    missing interface strings concern every topic, and stay an error."""
     replace(tiny_project / "leaflets.yaml", "languages: [en]", "languages: [en, nl]")
-    found = "\n".join(errors_of(tiny_project))
-    assert "content/cramp/nl.yaml:1:1: (file): the nl text of 'cramp' is missing" in found
-    assert "content/_locales/nl.yaml:1:1" in found
+    with pytest.raises(ContentErrors) as caught:
+        load_content(load_project(tiny_project))
+    assert "content/_locales/nl.yaml:1:1" in "\n".join(str(e) for e in caught.value.errors)
+    assert "content/cramp/nl.yaml:1:1: (file): the nl text of 'cramp' is missing" in "\n".join(
+        str(w) for w in caught.value.warnings)
+    (tiny_project / "content/_locales/nl.yaml").write_text(
+        (REPO / "content/_locales/nl.yaml").read_text())
+    module = load_content(load_project(tiny_project)).modules["cramp"]
+    assert list(module.texts) == ["en"]
+    gap = module.unavailable["nl"]
+    assert (gap.lang, gap.path.name, gap.missing) == ("nl", "nl.yaml", ())
+    assert gap.reason == "there is no nl text yet (nl.yaml)"
+    assert "the nl text of 'cramp' is missing" in "\n".join(errors_of(tiny_project, strict=True))
 
 
 def test_numbers_must_match_the_source_language(tiny_project: Path):
@@ -153,12 +165,18 @@ def test_stale_and_missing_translations(tiny_project: Path):
     _with_dutch(tiny_project, english.replace("title: Test cramps",
                 "translation: {source_hash: abcdefabcdef, reviewed: \"2026-01-01\"}\n"
                 "title: Testkramp").replace("  swollen: your leg is swollen\n", ""))
-    with pytest.raises(ContentErrors) as caught:
-        load_content(load_project(tiny_project))
-    errors = "\n".join(str(e) for e in caught.value.errors)
-    warnings = "\n".join(str(w) for w in caught.value.warnings)
-    assert "nl.yaml:14:1: red_flags.swollen: missing; the en text has it" in errors
-    assert "red_flags: the text for 'swollen' is missing" in errors
+    content = load_content(load_project(tiny_project))
+    warnings = "\n".join(str(w) for w in content.warnings)
+    assert ("nl.yaml:1:1: (file): the nl leaflets are left out until this file has the 1 text "
+            f"of en.yaml below; translate it, then set translation.source_hash to {current}\n"
+            "  red_flags.swollen  (content/cramp/en.yaml:15)") in warnings
+    assert "stale translation" not in warnings  # one warning for the file says all
+    assert content.modules["cramp"].unavailable["nl"].missing == ("red_flags.swollen",)
+    assert "nl" not in content.modules["cramp"].texts
+    write(tiny_project, {"content/cramp/nl.yaml": english.replace("title: Test cramps",
+          "translation: {source_hash: abcdefabcdef, reviewed: \"2026-01-01\"}\n"
+          "title: Testkramp")})
+    warnings = "\n".join(str(w) for w in load_content(load_project(tiny_project)).warnings)
     assert (f"nl.yaml:1:15: translation.source_hash: stale translation: the en text changed since "
             f"this was reviewed on 2026-01-01; update it, then set source_hash to {current}") in warnings
 

@@ -14,7 +14,7 @@ from leaflets.content.project import load_project
 from leaflets.desk.app import MAX_BODY_BYTES, create_app
 from leaflets.content.validation import load_content
 
-from conftest import run, write
+from conftest import REPO, run, write
 from pdf_tools import pdf_text, qr_urls
 
 FORM = {"topic": "cramp", "lang": "en", "audience": "patient", "paper": "a4"}
@@ -160,3 +160,19 @@ def test_nothing_typed_is_logged_or_stored(tiny_project: Path, caplog, capfd):
     assert MARKER not in caplog.text + out + err
     for path in tiny_project.rglob("*"):
         assert not path.is_file() or MARKER.encode() not in path.read_bytes(), path
+
+
+def test_a_leaflet_not_available_in_a_language_is_listed_and_refused(tiny_project: Path):
+    config = tiny_project / "leaflets.yaml"
+    config.write_text(config.read_text().replace("languages: [en]", "languages: [en, nl]"))
+    write(tiny_project, {"content/_locales/nl.yaml":
+                         (REPO / "content/_locales/nl.yaml").read_text(encoding="utf-8")})
+    _, client = desk(tiny_project)
+    form = client.get("/desk/", headers={"Host": "127.0.0.1:8000"}).get_data(as_text=True)
+    assert "<li>Test cramps in Nederlands: there is no nl text yet (nl.yaml)</li>" in form
+    refusal = ("Language: cramp is not available in Nederlands: there is no nl text yet "
+               "(nl.yaml); choose one of: English")
+    response = post(client, lang="nl")
+    assert response.status_code == 400 and refusal in response.get_data(as_text=True)
+    linked = client.get("/desk/?topic=cramp&lang=nl", headers={"Host": "127.0.0.1:8000"})
+    assert linked.status_code == 400 and refusal in linked.get_data(as_text=True)

@@ -285,3 +285,25 @@ def test_build_writes_the_static_index_and_keeps_it_current(tiny_project: Path):
     changed = run("--project", tiny_project, "build")
     assert "infobutton/index.json" in written(changed)  # topic.yaml changed
     assert "R25" in json.loads(path.read_bytes())["codes"][ICD10]
+
+
+def test_a_topic_not_yet_in_the_asked_language_answers_in_the_source_language(
+        tiny_project: Path):
+    topic = tiny_project / "content/cramp/topic.yaml"
+    config = tiny_project / "leaflets.yaml"
+    write(tiny_project, {"content/cramp/topic.yaml": topic.read_text() + CODES,
+                         "leaflets.yaml": config.read_text().replace("[en]", "[en, nl]"),
+                         "content/_locales/nl.yaml": (REPO / "content/_locales/nl.yaml")
+                         .read_text(encoding="utf-8")})
+    content = load_content(load_project(tiny_project))
+    assert list(code_index(content)["topics"]["cramp"]) == ["en"]
+    client = create_app(content, None).test_client()
+    response = ask(client, "R25.2", lang="nl")
+    assert response.status_code == 200
+    feed = response.get_json()["feed"]
+    assert [entry["lang"] for entry in feed["entry"]] == ["en"]
+    assert links(response.get_json(), "alternate") == ["http://127.0.0.1:8000/en/cramp/patient/"]
+    assert "a leaflet not yet available in 'nl' is given in the source language" in \
+        feed["subtitle"]["_value"]
+    page = ask(client, "R25.2", lang="nl", kind="text/html").get_data(as_text=True)
+    assert "Not yet available in <span lang=\"nl\">Nederlands</span>" in page
