@@ -362,7 +362,7 @@ def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> st
               help="Where the built site will be published; every QR code points here.")
 @click.option("--region", callback=_region, metavar="ID",
               help="The health system whose services the leaflets name, in every language: gb, "
-              "id, nl or ru (default: each language its own country; uk→gb).")
+              "id, nl or ru (default: each language its own country; ar and uk→gb).")
 def new_project(folder: Path, base_url: str | None, region: str | None) -> None:
     """Create FOLDER with leaflets.yaml and the four bundled topics, ready to build."""
     from leaflets.scaffold import FolderNotEmpty, new_project as make

@@ -99,7 +99,7 @@ def unavailable_page(content: Content, key: LeafletKey, options: RenderOptions) 
              for link in _language_links(content, path, {
                  lang: page_path(LeafletKey(key.topic, lang, key.audience))
                  for lang in module.texts})]
-    return _render(content, "site/unavailable.html", path, key.lang, options.clinic,
+    return _render(content, "site/unavailable.html", path, key.lang, options,
                    key=key, languages=links)
 
 
