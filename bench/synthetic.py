@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from leaflets.content.project import CONFIG_NAME, load_project  # noqa: E402
+from leaflets.content.project import CONFIG_NAME, REGIONS_DIR, load_project  # noqa: E402
 from leaflets.errors import ErrorList  # noqa: E402
 from leaflets.content.loading import load_text  # noqa: E402
 from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash
@@ -58,6 +58,8 @@ def synthetic_project(origin: Path, target: Path, topics: int, languages: list[s
         shutil.rmtree(target)
     content = target / "content"
     shutil.copytree(project.content_dir / LOCALES_DIR, content / LOCALES_DIR)
+    if (project.content_dir / REGIONS_DIR).is_dir():  # the project's own regions
+        shutil.copytree(project.content_dir / REGIONS_DIR, content / REGIONS_DIR)
     if (origin / "templates") in project.template_dirs[:-1]:  # the project's own overrides
         shutil.copytree(origin / "templates", target / "templates")
     for number in range(1, topics + 1):

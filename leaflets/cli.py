@@ -346,12 +346,23 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from leaflets.content.project import region_files
+
+    known = region_files()
+    if value is not None and value not in known:
+        raise click.BadParameter(f"{value!r} is not a built-in region; use one of "
+                                 f"{', '.join(sorted(known))} (a project can add its own later)")
+    return value
+
+
 @new.command(name="project")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--base-url", callback=_base_url, metavar="URL",
               help="Where the built site will be published; every QR code points here.")
-@click.option("--region", metavar="ID", help="The health system whose services the leaflets "
-              "name (recorded in leaflets.yaml; not read yet).")
+@click.option("--region", callback=_region, metavar="ID",
+              help="The health system whose services the leaflets name, in every language: gb, "
+              "id, nl or ru (default: each language its own country; ar and uk→gb).")
 def new_project(folder: Path, base_url: str | None, region: str | None) -> None:
     """Create FOLDER with leaflets.yaml and the four bundled topics, ready to build."""
     from leaflets.scaffold import FolderNotEmpty, new_project as make
@@ -407,8 +418,8 @@ def new_language(ctx: click.Context, code: str) -> None:
     from leaflets.scaffold import new_language as make
 
     _scaffold(ctx, make, code)
-    click.echo(f"Add {code} to `languages:` in leaflets.yaml, write every empty value, "
-               "then run: leaflets check", err=True)
+    click.echo(f"Add {code} to `languages:` in leaflets.yaml and give it a region under "
+               "`region:`, write every empty value, then run: leaflets check", err=True)
 
 
 @cli.command()

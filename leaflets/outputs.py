@@ -44,9 +44,14 @@ class RenderOptions:
     clinic: Clinic | None = None  # None prints the neutral footer
     note: str = ""  # a short personal note from the clinician, plain text
     patient_name: str = ""  # the patient's first name, shown with the note
+    # The clinic profile's region (by default the clinic's), over the one leaflets.yaml pairs
+    # with the language; the desk keeps it when a clinician leaves the clinic details out.
+    region: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "paper", Paper(self.paper))
+        if self.region is None and self.clinic is not None:
+            object.__setattr__(self, "region", self.clinic.region)
 
 
 def default_options(content: Content) -> RenderOptions:

@@ -104,9 +104,11 @@ def new_language(project: Project, lang: str) -> list[Path]:
     blank_locale["strings"] = _plural_forms(blank_locale.get("strings", {}), lang)
     blank_locale["readability"] = _readability(lang)
     written = [_dump(project.content_dir / LOCALES_DIR / f"{lang}.yaml",
-                     f"# Interface strings and local services for {lang!r}. Set `locale` to a "
-                     "Babel locale such as de_DE, and check that the readability formula suits "
-                     "the language (`none` where no validated measure exists).\n", blank_locale)]
+                     f"# Interface strings for {lang!r}. Set `locale` to a Babel locale such "
+                     "as de_DE, and check that the readability formula suits the language "
+                     "(`none` where no validated measure exists). The services in the tier "
+                     "headings ({gp}, {emergency}...) come from the region that leaflets.yaml "
+                     f"pairs with {lang}: name them in {lang} there.\n", blank_locale)]
     for folder in topic_folders(project):
         source_document = load_or_raise(folder / f"{source}.yaml", project.root)
         text = _blank({k: v for k, v in source_document.data.items() if k != "translation"})
@@ -125,9 +127,9 @@ def _settings_text(base_url: str | None, region: str | None) -> str:
     text = (STARTER / CONFIG_NAME).read_text(encoding="utf-8")
     if base_url:
         text = re.sub(r"(?m)^base_url:[ \t]*\S+", lambda _: f"base_url: {base_url}", text, count=1)
-    if region:
-        text += (f"# region: {region}   recorded by `leaflets new project`; regions (local "
-                 "services by country) are not read yet\n")
+    if region:  # one region for every language, in place of the bundled pairing
+        text = re.sub(r"(?m)^region:[ \t]*(\{[^}\n]*\}|\S+)", lambda _: f"region: {region}",
+                      text, count=1)
     return text
 
 

@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 CONFIG = """\
 base_url: https://leaflets.clinic
 languages: [en]
+region: gb
 publisher: Test clinic
 audiences:
   patient: {pages: 2, large_print_pages: 4, plain_language: true}

@@ -82,7 +82,6 @@ def projects(draw: st.DrawFn) -> tuple[dict, dict, dict, dict]:
         locale["strings"][key] = draw(LOCALE_FIELD)
     locale["audiences"]["patient"] = draw(FIELD)
     locale["tiers"]["today"] = draw(LOCALE_FIELD)
-    locale["services"]["gp"] = draw(FIELD)
     if draw(st.integers(0, 9)) == 4:  # about one time in ten
         text["summary"] += draw(st.sampled_from(REFUSED))
         locale["strings"]["sources"] += draw(st.sampled_from(REFUSED))

@@ -1,5 +1,6 @@
 """The wheel carries everything a build needs, and a project made from it builds outside the
-repository: templates, pictures, fonts, icons and the starter content, found inside the package."""
+repository: templates, pictures, fonts, icons, the built-in regions and the starter content,
+found inside the package."""
 
 import os
 import shutil
@@ -42,6 +43,8 @@ def test_the_wheel_carries_code_templates_assets_and_starter_content(wheel):
                 if p.is_file() and "__pycache__" not in p.parts}
     expected |= {f"leaflets/templates/{p.relative_to(REPO / 'templates').as_posix()}"
                  for p in (REPO / "templates").rglob("*") if p.is_file()}
+    expected |= {f"leaflets/regions/{p.name}" for p in (REPO / "regions").glob("*.yaml")}
+    assert "leaflets/regions/nl.yaml" in expected
     expected |= {f"leaflets/starter/{p.relative_to(REPO).as_posix()}"
                  for p in (REPO / "content").glob("*/*.yaml")}
     expected.add("leaflets/starter/leaflets.yaml")
@@ -60,11 +63,12 @@ def test_a_project_made_from_the_wheel_builds_outside_the_repository(wheel, tmp_
     where = subprocess.run([sys.executable, "-c", "import leaflets; print(leaflets.__file__)"],
                            capture_output=True, text=True, cwd=tmp_path, env=env).stdout
     assert where.startswith(str(site))
-    made = leaflets("new", "project", "clinic", "--base-url", "https://leaflets.riverside.nl")
+    made = leaflets("new", "project", "clinic", "--base-url", "https://leaflets.riverside.nl",
+                    "--region", "nl")
     assert made.returncode == 0, made.stderr
     built = leaflets("--project", "clinic", "build", "--strict", "--lang", "nl",
                      "--topic", "night-leg-cramps", "--audience", "patient")
     assert built.returncode == 0, built.stderr
     pdf = tmp_path / "clinic/output/nl/night-leg-cramps/patient/night-leg-cramps-patient-nl.pdf"
-    assert "kramp" in pdf_text(pdf).lower()
+    assert "kramp" in pdf_text(pdf).lower() and "Bel 112 als" in pdf_text(pdf)
     assert (tmp_path / "clinic/output/index.html").is_file()

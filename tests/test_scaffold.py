@@ -13,7 +13,6 @@ GERMAN_LOCALE = """\
 locale: de_DE
 name: Deutsch
 readability: {formula: lix, target: 40, max_words_per_sentence: 15}
-services: {gp: die Hausarztpraxis, urgent: den ärztlichen Bereitschaftsdienst 116117, emergency: "112"}
 audiences: {patient: Informationen für Patienten, carer: Für Angehörige, clinician: Kurzinfo für Fachleute}
 tiers:
   gp: Gehen Sie in {gp}, wenn
@@ -60,6 +59,17 @@ strings:
     other: "{n}-mal am Tag"
 """
 
+# A region of the project's own: German leaflets name German services.
+GERMAN_REGION = """\
+name: Deutschland
+services:
+  gp: {de: die Hausarztpraxis}
+  urgent: {de: den ärztlichen Bereitschaftsdienst 116117}
+  emergency: {de: "112"}
+  hospital: {de: die Notaufnahme}
+  crisis: {de: die TelefonSeelsorge unter 0800 111 0 111}
+"""
+
 GERMAN_TEXT = """\
 title: Wadenkrampf
 summary: Ein kurzer Test.
@@ -83,8 +93,10 @@ checklist:
 
 def test_a_fifth_language_is_files_only(tiny_project: Path):
     config = tiny_project / "leaflets.yaml"
-    config.write_text(config.read_text().replace("languages: [en]", "languages: [en, de]"))
+    config.write_text(config.read_text().replace("languages: [en]", "languages: [en, de]")
+                      .replace("region: gb", "region: {en: gb, de: de}"))
     write(tiny_project, {"content/_locales/de.yaml": GERMAN_LOCALE,
+                         "content/_regions/de.yaml": GERMAN_REGION,
                          "content/cramp/de.yaml": GERMAN_TEXT})
     result = run("--project", tiny_project, "build", "--lang", "de")
     assert result.exit_code == 0, result.stderr
@@ -157,7 +169,7 @@ def test_new_project_builds_as_it_stands(tmp_path: Path):
     assert "Created" in result.stdout and "4 topics" in result.stdout
     config = yaml.safe_load((folder / "leaflets.yaml").read_text())
     assert config["base_url"] == "https://leaflets.riverside.nl"
-    assert "# region: nl" in (folder / "leaflets.yaml").read_text()
+    assert config["region"] == "nl"
     shipped = sorted(p.relative_to(REPO) for p in (REPO / "content").glob("*/*.yaml"))
     assert sorted(p.relative_to(folder) for p in (folder / "content").glob("*/*.yaml")) == shipped
     checked = run("--project", folder, "check")
@@ -168,7 +180,17 @@ def test_new_project_builds_as_it_stands(tmp_path: Path):
                 "--audience", "patient", "--strict")
     assert built.exit_code == 0, built.stderr
     pdf = folder / "output/en/night-leg-cramps/patient/night-leg-cramps-patient-en.pdf"
-    assert "Night leg cramps" in pdf_text(pdf)
+    text = pdf_text(pdf)
+    assert "Night leg cramps" in text
+    # The Dutch region in English: the huisarts and 112, never NHS 111 or 999.
+    assert "See a GP (huisarts) if" in text and "Call 112 or go to the emergency" in text
+    assert "999" not in text and "NHS 111" not in text
+
+
+def test_new_project_refuses_an_unknown_region(tmp_path: Path):
+    result = run("new", "project", tmp_path / "clinic", "--region", "de")
+    assert result.exit_code == 2 and "use one of gb, id, nl, ru" in result.stderr
+    assert not (tmp_path / "clinic").exists()
 
 
 def test_new_project_refuses_a_folder_with_files(tmp_path: Path):

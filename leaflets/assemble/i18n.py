@@ -39,9 +39,11 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True)
 class Translator:
-    """Looks up the locale's strings and fills in its services ({gp}, {emergency}...)."""
+    """Looks up the locale's strings and fills in the region's services ({gp}, {emergency}...)."""
 
     locale: Locale
+    # (service, its name in this language): the services of the leaflet's region.
+    services_named: tuple[tuple[str, str], ...] = ()
 
     @property
     def lang_tag(self) -> str:
@@ -61,7 +63,7 @@ class Translator:
         return isolate_ltr(text) if self.direction.is_rtl else text
 
     def _format(self, text: str, **values: object) -> str:
-        fields = _Blanks(self.locale.services.model_dump(exclude_none=True), **values)
+        fields = _Blanks(self.services_named, **values)
         return string.Formatter().vformat(text, (), fields)
 
     def _fill(self, text: str, **values: object) -> str:
@@ -91,7 +93,7 @@ class Translator:
         return format_date(date.fromisoformat(iso), format="long", locale=self.locale.locale)
 
     def services(self, text: str) -> str:
-        """Content text with the locale's services filled in ({crisis}, {emergency}...).
+        """Content text with the region's services filled in ({crisis}, {emergency}...).
 
         Not isolated here: markup.to_html isolates the left-to-right runs of content text.
         """

@@ -96,8 +96,12 @@ class Leaflet:
         return qr_svg(self.url, self.t("qr_alt", title=self.title))
 
 
-def translator(content: Content, lang: str) -> Translator:
-    return Translator(content.locales[lang])
+def translator(content: Content, lang: str, region: str | None = None) -> Translator:
+    """The language's strings, with the services of `region` (a clinic's), else of the region
+    leaflets.yaml pairs with the language."""
+    health_system = content.regions.get(region or content.project.config.region_of(lang) or "")
+    services = health_system.services_in(lang) if health_system else {}
+    return Translator(content.locales[lang], tuple(services.items()))
 
 
 def _block(block: object, html: Callable[[str], Markup]) -> Block:
@@ -161,12 +165,12 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
     options = options or RenderOptions(paper=content.project.config.paper)
     module: Module = content.modules[key.topic]
     topic, text = module.topic, module.texts[key.lang]
-    t = translator(content, key.lang)
+    t = translator(content, key.lang, options.region)
     references = cited_references(module, key.lang, key.audience)
     numbers = {ref.id: index for index, ref in enumerate(references, start=1)}
 
     def html(text: str) -> Markup:
-        return markup.to_html(text, numbers.__getitem__, t.direction.is_rtl)
+        return markup.to_html(t.services(text), numbers.__getitem__, t.direction.is_rtl)
     sections = []
     for section_id in topic.audiences[key.audience]:
         if section_id in text.sections:
@@ -180,7 +184,7 @@ def assemble(content: Content, key: LeafletKey, options: RenderOptions | None = 
     layout = topic.audiences[key.audience]
     steps = _steps(content, module, key.lang, t, html) if "diagram" in layout else ()
     tiers = tuple(
-        TierView(tier, t.tier(tier), tuple(html(t.services(red_flag_text(text, f)))
+        TierView(tier, t.tier(tier), tuple(html(red_flag_text(text, f))
                                            for f in topic.red_flags if f.tier == tier))
         for tier in TIERS
     ) if "get-help" in layout else ()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from leaflets import __version__
 from leaflets.content.pictures import PICTURES_DIR, picture_path
-from leaflets.content.project import ASSETS, CONFIG_NAME, PACKAGE_ROOT, Project
+from leaflets.content.project import ASSETS, CONFIG_NAME, PACKAGE_ROOT, Project, region_files
 from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def options_parameters(options: RenderOptions) -> dict[str, object]:
     logo = clinic.logo if clinic else None
     return {
         "paper": options.paper, "large_print": options.large_print, "note": options.note,
-        "patient_name": options.patient_name,
+        "patient_name": options.patient_name, "region": options.region,
         "clinic": clinic and {
             "name": clinic.name, "address": list(clinic.address), "phone": clinic.phone,
             "website": clinic.website, "accent": clinic.accent,
@@ -132,6 +132,7 @@ class Fingerprints:
         template_dirs = tuple(self.project.template_dirs)
         return [module.folder / TOPIC_FILE, module.folder / f"{key.lang}.yaml",
                 self.project.content_dir / LOCALES_DIR / f"{key.lang}.yaml",
+                *region_files(self.project.content_dir).values(),
                 *(picture_path(template_dirs, step.picture) for step in module.topic.diagram.steps)]
 
     def of(self, inputs: Iterable[Path], parameters: Mapping[str, object]) -> str:

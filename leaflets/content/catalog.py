@@ -24,7 +24,8 @@ from leaflets.content import markup
 from leaflets.content.loading import Document, KeyPath, format_key, load_file, load_or_raise
 from leaflets.content.project import Project
 from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE, source_hash, text_leaves
-from leaflets.content.validation import numbers, plural_categories
+from leaflets.content.markup import numbers
+from leaflets.content.validation import plural_categories
 from leaflets.errors import ContentErrors, ErrorList, LeafletsError
 
 CATALOG_DIR = "translations"
@@ -140,8 +141,8 @@ def _entry_problem(message: Message, source: dict[KeyPath, str], key_path: KeyPa
                    lang: str, source_lang: str | None) -> str | None:
     """Why an entry cannot be imported, or None.
 
-    Interface strings name local services ("NHS 111", "112"), so only topic text must keep
-    the source's numbers; `source_lang` is None for them.
+    Only topic text must keep the source's numbers; `source_lang` is None for interface
+    strings, which are not compared.
     """
     if key_path not in source:
         return f"the source text has no {message.context!r}; export again"

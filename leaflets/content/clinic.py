@@ -11,7 +11,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from leaflets.content.project import Project
+from leaflets.content.project import REGIONS_DIR, Project, region_files
+from leaflets.content.regions import check_serves, load_region
 from leaflets.errors import ContentErrors, ErrorList
 from leaflets.content.fonts import check_coverage
 from leaflets.content.loading import Document, load_file
@@ -57,6 +58,7 @@ class Clinic:
     website: str = ""
     logo: Logo | None = None
     accent: str = DEFAULT_ACCENT
+    region: str | None = None  # the region of its leaflets, whatever their language
 
 
 def _luminance(colour: str) -> float:
@@ -138,8 +140,25 @@ def _clinic(profile: ClinicProfile, document: Document, project: Project,
         errors.add(document.path, *document.position(("accent",)), "accent",
                    f"{profile.accent} has a contrast of {ratio:.1f}:1 against white, below "
                    f"{MIN_CONTRAST}:1; choose a darker colour so headings stay readable")
+    if profile.region is not None:
+        _check_region(profile.region, document, project, errors)
     return Clinic(name=profile.name, address=tuple(profile.address), phone=profile.phone or "",
-                  website=profile.website or "", logo=logo, accent=profile.accent)
+                  website=profile.website or "", logo=logo, accent=profile.accent,
+                  region=profile.region)
+
+
+def _check_region(region_id: str, document: Document, project: Project,
+                  errors: ErrorList) -> None:
+    """The clinic's region exists and names its services in every language of the project."""
+    known = region_files(project.content_dir)
+    if region_id not in known:
+        errors.add(document.path, *document.position(("region",)), "region",
+                   f"unknown region {region_id!r}; use one of {', '.join(sorted(known))}, or "
+                   f"write {project.config.content}/{REGIONS_DIR}/{region_id}.yaml")
+        return
+    region = load_region(region_id, known[region_id], project, errors)
+    if region:
+        check_serves(region, project.config.languages, errors)
 
 
 def load_clinic(project: Project, path: Path | None = None) -> Clinic | None:

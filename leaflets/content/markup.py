@@ -77,6 +77,19 @@ def citations(text: str) -> list[str]:
     return [match["cite"] for match in _TOKEN.finditer(text) if match["cite"]]
 
 
+# \d is every Unicode decimal digit: 10, ١٠ (Arabic) and ۱۰ (Persian) are one number.
+_NUMBER = re.compile(r"\d+(?:[.,\u066b]\d+)?")
+
+
+def _ascii_number(number: str) -> str:
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else "." for c in number)
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers in a text, sorted and in ASCII digits, to compare across languages."""
+    return sorted(_ascii_number(n) for n in _NUMBER.findall(plain(text)))
+
+
 def plain(text: str) -> str:
     """The text as a reader hears it: no markup, no citation marks."""
     text = re.sub(r"\s+(?=\[\^[a-z0-9-]+\])", "", text)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from leaflets.content.loading import Document, KeyPath, format_key
 from leaflets.content.schema import (
     ID_PATTERN, LANG_PATTERN, LOCALE_PATTERN, SOURCE_HASH_PATTERN, STRING_KEY_PATTERN, Bullets,
-    Paragraph, PluralText, Steps,
+    Locale, Paragraph, PluralText, Steps,
 )
 from leaflets.errors import ErrorList
 
@@ -106,6 +106,10 @@ def _unknown_key(model: type[BaseModel], error: Any, key: str) -> str:
     if parent in (Paragraph, Bullets, Steps) and key in _BLOCK_KEYS:
         return (f"a block holds only one of p, bullets or steps; start a new block (a new "
                 f"`- {key}:` line) for this one")
+    if parent is Locale and key == "services":
+        return ("services are no longer set per language: they come from the region that "
+                "leaflets.yaml pairs with the language (`region:`, see docs/content.md#regions); "
+                "move these names into a region file and remove `services:` here")
     allowed = list(parent.model_fields) if parent else []
     close = close_match(key, allowed)
     if close:

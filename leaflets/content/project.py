@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from leaflets.errors import ContentError, ContentErrors, ErrorList
 from leaflets.content.loading import Document, load_file
-from leaflets.content.messages import validate_model
+from leaflets.content.messages import close_match, validate_model
 from leaflets.content.paths import inside, resolved, where_it_leads
 from leaflets.content.schema import ProjectConfig
 
@@ -27,6 +27,8 @@ def bundled(name: str, checkout_path: str) -> Path:
 
 BUILTIN_TEMPLATES = bundled("templates", "templates")
 STARTER = bundled("starter", ".")  # leaflets.yaml and content/ of a new project
+BUILTIN_REGIONS = bundled("regions", "regions")
+REGIONS_DIR = "_regions"  # a project's own regions, in its content folder
 ASSETS = PACKAGE_ROOT / "assets"
 
 
@@ -100,6 +102,41 @@ def _check_languages(config: ProjectConfig, document: Document, errors: ErrorLis
                        f"languages[{index}]", f"{lang!r} is listed twice; list each language once")
 
 
+def region_files(content_dir: Path | None = None) -> dict[str, Path]:
+    """Every region id and its file: the built-in ones, then the project's own over them."""
+    found: dict[str, Path] = {}
+    for folder in (BUILTIN_REGIONS, content_dir and content_dir / REGIONS_DIR):
+        if folder and folder.is_dir():
+            found.update((path.stem, path) for path in sorted(folder.glob("*.yaml")))
+    return found
+
+
+def _check_regions(root: Path, config: ProjectConfig, document: Document,
+                   errors: ErrorList) -> None:
+    """Every language has a region, and every region named exists."""
+    known = region_files(root / config.content)
+    if config.region is None:
+        errors.add(document.path, *document.position(("region",)), "region",
+                   "no region: the leaflets would name no GP and no emergency number; set "
+                   f"`region:` to one of {', '.join(sorted(known))} (or a mapping from "
+                   "language to region)")
+        return
+    for lang in config.languages:
+        region = config.region_of(lang)
+        key = ("region", lang) if isinstance(config.region, dict) else ("region",)
+        if region is None:
+            errors.add(document.path, *document.position(("region",)), "region",
+                       f"no region for the language {lang!r}; add `{lang}: <region>` under "
+                       f"region, with one of {', '.join(sorted(known))}")
+        elif region not in known:
+            close = close_match(region, sorted(known))
+            hint = f"did you mean {close!r}?" if close else (
+                f"use one of {', '.join(sorted(known))}, or write "
+                f"{config.content}/{REGIONS_DIR}/{region}.yaml")
+            errors.add(document.path, *document.position(key), ".".join(key),
+                       f"unknown region {region!r}; {hint}")
+
+
 def links_out_of(root: Path, folder: Path) -> ErrorList:
     """Every symbolic link under `folder` that leads outside the project."""
     found = ErrorList()
@@ -133,6 +170,7 @@ def load_project(root: Path) -> Project:
     if config:
         _check_languages(config, document, errors)
         _check_folders(root, config, document, errors)
+        _check_regions(root, config, document, errors)
     if errors or config is None:
         raise ContentErrors(errors.errors)
     _check_base_url(config.base_url, document, errors)

@@ -19,7 +19,7 @@ from leaflets.content import markup
 from leaflets.content.loading import Document, KeyPath, format_key
 from leaflets.content.project import Project
 from leaflets.content.reading import leaflet_texts, red_flag_text
-from leaflets.content.schema import Locale, Reference, Topic, TopicText
+from leaflets.content.schema import SERVICES, Locale, Reference, Region, Topic, TopicText
 from leaflets.content.tree import Module, text_leaves
 from leaflets.errors import ErrorList
 
@@ -33,8 +33,8 @@ _STEM = 4
 _STALE_SOURCE_YEARS = 3
 
 
-def check_module(module: Module, locales: dict[str, Locale], project: Project, today: date,
-                 strict: bool, errors: ErrorList) -> None:
+def check_module(module: Module, locales: dict[str, Locale], regions: dict[str, Region],
+                 project: Project, today: date, strict: bool, errors: ErrorList) -> None:
     """Every safety-netting check of one module, in every language."""
     _check_references(module, today, strict, errors)
     for lang, text in module.texts.items():
@@ -45,8 +45,11 @@ def check_module(module: Module, locales: dict[str, Locale], project: Project, t
         _check_tiers(module.topic, text, document, errors)
         _check_reader_words(module.topic, text, document, locale, project, errors)
         _check_glossary(module, lang, locale, project, errors)
-        _check_emergency_items(module.topic, text, document, locale, errors)
-        _check_services(text, document, locale, errors)
+        region = regions.get(project.config.region_of(lang) or "")
+        if region:
+            emergency = region.services_in(lang).get("emergency", "")
+            _check_emergency_items(module.topic, text, document, locale, emergency, errors)
+        _check_services(document, errors)
 
 
 def _add(errors: ErrorList, document: Document, key_path: KeyPath, message: str,
@@ -217,29 +220,30 @@ def _flag_words(topic: Topic, text: TopicText, printed: str) -> str:
 
 
 def _check_emergency_items(topic: Topic, text: TopicText, document: Document, locale: Locale,
-                           errors: ErrorList) -> None:
+                           emergency: str, errors: ErrorList) -> None:
+    """`emergency` is the region's emergency number(s) in the text's language ("103 or 112")."""
     tiers = {flag.id: flag.tier for flag in topic.red_flags}
-    number = locale.services.emergency
     told = any(key.startswith("tick_") and "emergency" in key and "{emergency}" in str(value)
                for key, value in locale.strings.items())
     for item in topic.checklist:
-        if item.red_flag and tiers.get(item.red_flag) == "emergency" and not told \
-                and number not in markup.plain(text.checklist[item.id]):
+        said = set(markup.numbers(text.checklist[item.id])) & set(markup.numbers(emergency))
+        if item.red_flag and tiers.get(item.red_flag) == "emergency" and not told and not said:
             _add(errors, document, ("checklist", item.id),
                  f"linked to the emergency red flag {item.red_flag!r}, but does not say what to "
-                 f"do; say to call {number} in the item")
+                 f"do; say to call {emergency} in the item")
 
 
-def _check_services(text: TopicText, document: Document, locale: Locale,
-                    errors: ErrorList) -> None:
-    known = locale.services.model_dump(exclude_none=True)
-    for flag_id, value in text.red_flags.items():
+def _check_services(document: Document, errors: ErrorList) -> None:
+    """Every {name} in the text is a service that regions name; the region fills it in."""
+    for key_path, value in text_leaves(document.data):
         try:
-            names = [name for _, name, _, _ in string.Formatter().parse(value) if name]
+            names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
         except ValueError:
-            names = ["{"]
+            _add(errors, document, key_path, "a { or } is not closed; write {gp}, {emergency} "
+                 "or another service for the region to fill in, and {{ or }} for a brace itself")
+            continue
         for name in names:
-            if name not in known:
-                _add(errors, document, ("red_flags", flag_id),
-                     f"{{{name}}} is not a service of this language's locale; use one of "
-                     f"{', '.join('{' + k + '}' for k in known)}, or add it under services")
+            if name not in SERVICES:
+                _add(errors, document, key_path,
+                     f"{{{name}}} is not a service that a region names; use one of "
+                     f"{', '.join('{' + k + '}' for k in SERVICES)}")

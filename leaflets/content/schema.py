@@ -86,6 +86,12 @@ class ProjectConfig(Model):
     paper: Annotated[Paper, Field(strict=False)] = Paper.A4
     publisher: Text
     clinic: str | None = Field(default=None, description="clinic profile YAML, in the project")
+    # One region for every language, or language → region: a region is a health system.
+    region: Id | dict[LangId, Id] | None = None
+
+    def region_of(self, lang: str) -> str | None:
+        """The id of the region whose services a leaflet in `lang` names."""
+        return self.region.get(lang) if isinstance(self.region, dict) else self.region
 
 
 # --- topic module: language-independent facts (topic.yaml) ---------------------------
@@ -219,7 +225,36 @@ class TopicText(Model):
     checklist: dict[Id, Text]
 
 
-# --- locale: interface strings and local services (_locales/<lang>.yaml) --------------
+# --- region: a health system's services (regions/<id>.yaml, <content>/_regions/<id>.yaml) --
+
+# Each maps language → the service's name in that language ({gp}, {emergency}... in text).
+ByLanguage = dict[LangId, Text]
+
+
+class Services(Model):
+    """Who to contact, in the words of the country's health service, in each language."""
+
+    gp: ByLanguage = Field(description="routine care: a GP, de huisarts")
+    urgent: ByLanguage = Field(description="same-day care: NHS 111, de huisartsenpost")
+    emergency: ByLanguage = Field(description="the emergency number, the same in every language")
+    hospital: ByLanguage = Field(description="the emergency department: A&E, de SEH")
+    crisis: ByLanguage = Field(description="the crisis line for suicidal thoughts or self-harm")
+
+
+SERVICES: tuple[str, ...] = tuple(Services.model_fields)
+
+
+class Region(Model):
+    name: Text
+    services: Services
+
+    def services_in(self, lang: str) -> dict[str, str]:
+        """Each service's name in `lang` (those the region has)."""
+        return {service: names[lang] for service, names in self.services
+                if lang in names}
+
+
+# --- locale: interface strings (_locales/<lang>.yaml) ------------------------------------
 
 
 class PluralText(Model):
@@ -243,15 +278,6 @@ InterfaceString = Annotated[
 ]
 
 
-class Services(Model):
-    """Who to contact, in the words of the country's health service."""
-
-    gp: Text
-    urgent: Text
-    emergency: Text
-    crisis: Text | None = Field(default=None, description="the crisis line: {crisis} in red flags")
-
-
 class Readability(Model):
     """The plain-language measure that suits the language, and its target."""
 
@@ -265,7 +291,6 @@ class Locale(Model):
     readability: Readability
     locale: Annotated[str, StringConstraints(pattern=LOCALE_PATTERN)]
     name: Text
-    services: Services
     strings: dict[StringKey, InterfaceString]
     audiences: dict[Id, Text]
     tiers: dict[Tier, Text]
@@ -328,3 +353,4 @@ class ClinicProfile(Model):
     website: WebUrl | None = None
     logo: str | None = Field(default=None, description="SVG or PNG file inside the project")
     accent: Colour = DEFAULT_ACCENT
+    region: Id | None = Field(default=None, description="the region of its builds and its desk")

@@ -11,7 +11,7 @@ from typing import Any
 
 from leaflets.content.loading import Document, KeyPath
 from leaflets.content.project import Project
-from leaflets.content.schema import Locale, Topic, TopicText
+from leaflets.content.schema import Locale, Region, Topic, TopicText
 from leaflets.errors import ContentError
 
 TOPIC_FILE = "topic.yaml"
@@ -62,6 +62,8 @@ class Content:
     warnings: tuple[ContentError, ...]
     # Errors of the modules left out under --keep-going; empty otherwise.
     errors: tuple[ContentError, ...] = ()
+    # Every region the project can use, by id: leaflets.yaml pairs each language with one.
+    regions: dict[str, Region] = field(default_factory=dict)
 
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import string
-import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -13,30 +12,21 @@ import babel
 import babel.localedata
 
 from leaflets.content import markup, messages, safety
+from leaflets.content.regions import load_regions
 from leaflets.content.codes import code_problem
 from leaflets.content.fonts import check_coverage
 from leaflets.content.loading import Document, KeyPath, format_key, load_file
+from leaflets.content.markup import numbers
 from leaflets.content.messages import validate_model
 from leaflets.content.paths import inside, where_it_leads
 from leaflets.content.pictures import available_pictures, picture_path, picture_problem
 from leaflets.content.project import Project
 from leaflets.content.schema import (BUILT_IN_SECTIONS, COUNTED_STRINGS, ID_PATTERN,
-                                     INTERFACE_STRINGS, TIERS, Locale, PluralText, Topic,
-                                     TopicText)
+                                     INTERFACE_STRINGS, SERVICES, TIERS, Locale, PluralText,
+                                     Region, Topic, TopicText)
 from leaflets.content.tree import (LOCALES_DIR, TOPIC_FILE, Content, Module, Unavailable,
                                    source_hash, text_leaves, topic_folders)
 from leaflets.errors import ContentError, ContentErrors, ErrorList
-
-# \d is every Unicode decimal digit: 10, ١٠ (Arabic) and ۱۰ (Persian) are one number.
-_NUMBER = re.compile(r"\d+(?:[.,\u066b]\d+)?")
-
-
-def _ascii_number(number: str) -> str:
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else "." for c in number)
-
-
-def numbers(text: str) -> list[str]:
-    return sorted(_ascii_number(n) for n in _NUMBER.findall(markup.plain(text)))
 
 
 def _load_locales(project: Project, errors: ErrorList) -> dict[str, Locale]:
@@ -132,9 +122,20 @@ def _check_placeholders(locale: Locale, document: Document, errors: ErrorList) -
     texts += [(("tiers", tier), text) for tier, text in locale.tiers.items()]
     for key_path, text in texts:
         problem = _placeholder_problem(text)
+        if problem is None and key_path[0] == "tiers":
+            problem = _unknown_service(text)
         if problem:
             errors.add(document.path, *document.position(key_path), format_key(key_path),
                        problem)
+
+
+def _unknown_service(text: str) -> str | None:
+    """A tier heading names services only: its {name} fields come from the region."""
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name and name not in SERVICES:
+            return _unknown("service", name, set(SERVICES),
+                            "a tier heading may name only the region's services")
+    return None
 
 
 PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
@@ -519,26 +520,30 @@ def load_content(project: Project, *, strict: bool = False, today: date | None =
         raise ContentErrors(errors.errors)
     pictures = available_pictures(project.template_dirs)
     locales = _load_locales(project, errors)
+    regions = {region_id: loaded.region for region_id, loaded in
+               load_regions(project, errors).items()}
     folders = topic_folders(project)
     if not folders:
         errors.add(project.content_dir, 1, 1, "", "no topic modules found; create one with: "
                    "leaflets new topic NAME")
     modules, module_errors = _load_modules(folders, project, pictures, today or date.today(),
                                            strict)
-    _check_safety(modules, locales, project, today or date.today(), strict, module_errors)
+    _check_safety(modules, locales, regions, project, today or date.today(), strict,
+                  module_errors)
     if errors or (module_errors and not keep_going):
         errors.extend(module_errors)
         raise ContentErrors(errors.errors, errors.warnings)
     return Content(project, modules, locales, pictures, tuple(sorted(module_errors.warnings)),
-                   tuple(sorted(set(module_errors.errors))))
+                   tuple(sorted(set(module_errors.errors))), regions)
 
 
-def _check_safety(modules: dict[str, Module], locales: dict[str, Locale], project: Project,
-                  today: date, strict: bool, errors: ErrorList) -> None:
+def _check_safety(modules: dict[str, Module], locales: dict[str, Locale],
+                  regions: dict[str, Region], project: Project, today: date, strict: bool,
+                  errors: ErrorList) -> None:
     """Safety-netting checks of the modules free of other errors; one that fails is left out."""
     for module_id in list(modules):
         found = ErrorList()
-        safety.check_module(modules[module_id], locales, project, today, strict, found)
+        safety.check_module(modules[module_id], locales, regions, project, today, strict, found)
         if found.errors:
             del modules[module_id]
         errors.extend(found)

@@ -143,5 +143,6 @@ def read_order(form: Mapping[str, str], content: Content, profile: Clinic | None
         raise FormError("patient_name", "use letters, spaces, hyphens and apostrophes only")
     options = RenderOptions(paper=paper, large_print=large_print == "on",
                             clinic=_clinic(form, profile), note=_text(form, "note"),
-                            patient_name=patient_name)
+                            patient_name=patient_name,
+                            region=profile.region if profile else None)
     return Order(key, options)

@@ -70,11 +70,11 @@ def _language_links(content: Content, from_page: str, target: Mapping[str, str])
     return links
 
 
-def _render(content: Content, template: str, path: str, lang: str, clinic: object,
+def _render(content: Content, template: str, path: str, lang: str, options: RenderOptions,
             **context: object) -> SitePage:
     env = environment(tuple(content.project.template_dirs))
     html = env.get_template(template).render(
-        t=translator(content, lang), root=_root(path), clinic=clinic, web=True,
+        t=translator(content, lang, options.region), root=_root(path), clinic=options.clinic, web=True,
         publisher=content.project.config.publisher, **context)
     return SitePage(path, html)
 
@@ -85,7 +85,7 @@ def leaflet_page(content: Content, leaflet: Leaflet, pdf_size: int) -> SitePage:
     path = page_path(key)
     others = {lang: page_path(LeafletKey(key.topic, lang, key.audience))
               for lang in content.modules[key.topic].texts if lang != key.lang}
-    return _render(content, "site/leaflet.html", path, key.lang, leaflet.options.clinic,
+    return _render(content, "site/leaflet.html", path, key.lang, leaflet.options,
                    leaflet=leaflet, pdf_kb=max(1, round(pdf_size / 1024)),
                    languages=_language_links(content, path, others))
 
@@ -99,7 +99,7 @@ def unavailable_page(content: Content, key: LeafletKey, options: RenderOptions) 
              for link in _language_links(content, path, {
                  lang: page_path(LeafletKey(key.topic, lang, key.audience))
                  for lang in module.texts})]
-    return _render(content, "site/unavailable.html", path, key.lang, options.clinic,
+    return _render(content, "site/unavailable.html", path, key.lang, options,
                    key=key, languages=links)
 
 
@@ -108,6 +108,7 @@ def language_page(content: Content, lang: str, options: RenderOptions) -> SitePa
     path = language_page_path(lang)
     keys = [key for key in leaflet_keys(content) if key.lang == lang]
     locale = content.locales[lang]
+    services = translator(content, lang, options.region).services
     topics = []
     for topic_id in dict.fromkeys(key.topic for key in keys):
         text = content.modules[topic_id].texts[lang]
@@ -118,15 +119,16 @@ def language_page(content: Content, lang: str, options: RenderOptions) -> SitePa
                         for audience in content.project.config.audiences)
             if key in keys
         )
-        topics.append(TopicEntry(topic_id, text.title, markup.plain(text.summary), links))
-    return _render(content, "site/language.html", path, lang, options.clinic, topics=topics)
+        topics.append(TopicEntry(topic_id, text.title, markup.plain(services(text.summary)),
+                                 links))
+    return _render(content, "site/language.html", path, lang, options, topics=topics)
 
 
 def root_page(content: Content, options: RenderOptions) -> SitePage:
     """The language chooser, in the source language, each choice named in its own."""
     languages = {lang: language_page_path(lang) for lang in content.project.config.languages}
     return _render(content, "site/index.html", INDEX, content.project.config.source_language,
-                   options.clinic, languages=_language_links(content, INDEX, languages))
+                   options, languages=_language_links(content, INDEX, languages))
 
 
 def leaflet_page_bytes(content: Content, key: LeafletKey, options: RenderOptions,

@@ -112,3 +112,13 @@ def test_the_clinic_profile_and_its_logo_change_every_output(matrix_project: Pat
     relogoed = fingerprints(matrix_project, RenderOptions(clinic=load_clinic(
         project, matrix_project / "clinic.yaml")), pages=True)
     assert all(plain[o] != branded[o] != relogoed[o] for o in plain)
+
+
+def test_a_region_of_the_project_and_the_clinic_region_change_every_leaflet(
+        matrix_project: Path):
+    from leaflets.content.project import BUILTIN_REGIONS
+
+    changed = changed_by(matrix_project, lambda root: write(root, {
+        "content/_regions/gb.yaml": (BUILTIN_REGIONS / "gb.yaml").read_text(encoding="utf-8")}))
+    assert changed == ALL
+    assert fingerprints(matrix_project) != fingerprints(matrix_project, RenderOptions(region="nl"))

@@ -134,7 +134,7 @@ def test_interface_strings_use_plain_placeholders_only(tiny_project: Path, text,
     replace(tiny_project / "content/_locales/en.yaml", "page_of: Page {page} of {pages}",
             f'page_of: "{text}"')
     found = "\n".join(errors_of(tiny_project))
-    assert f"en.yaml:28:3: strings.page_of: {message}" in found, found
+    assert f"en.yaml:24:3: strings.page_of: {message}" in found, found
 
 
 def test_keep_going_leaves_out_broken_modules_but_not_broken_locales(tiny_project: Path):

@@ -64,6 +64,18 @@ def test_a_personalised_pdf(tiny_project: Path, tmp_path: Path):
     assert not (tiny_project / "output").exists()  # nothing written
 
 
+def test_the_clinic_region_reaches_the_desk_pdf(tiny_project: Path, tmp_path: Path):
+    write(tiny_project, {"clinic.yaml": "name: Praktijk De Linde\nregion: nl\n"})
+    _, client = desk(tiny_project, clinic=tiny_project / "clinic.yaml")
+    response = post(client)  # the clinic details left out of the form: the region stays
+    assert response.status_code == 200, response.get_data(as_text=True)
+    pdf = tmp_path / "desk.pdf"
+    pdf.write_bytes(response.data)
+    text = pdf_text(pdf)
+    assert "Get help today from a GP (huisarts) or the GP out-of-hours service" in text
+    assert "NHS 111" not in text
+
+
 def test_typed_markup_is_printed_as_text(tiny_project: Path, tmp_path: Path):
     _, client = desk(tiny_project)
     response = post(client, note='<b>bold</b> <img src="file:///etc/passwd"> & more')

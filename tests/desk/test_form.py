@@ -79,3 +79,10 @@ def test_a_long_unknown_id_is_not_echoed_whole(content):
     with pytest.raises(FormError) as caught:
         read_order({**GOOD, "lang": "x" * 5000}, content, None)
     assert len(str(caught.value)) < 200
+
+
+def test_the_clinic_region_applies_at_the_desk_even_without_the_clinic_details(content):
+    profile = Clinic("Praktijk De Linde", region="nl")
+    assert read_order(GOOD, content, profile).options.region == "nl"
+    assert read_order({**GOOD, "clinic_name": "Riverside"}, content, profile).options.region == "nl"
+    assert read_order(GOOD, content, None).options.region is None

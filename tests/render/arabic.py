@@ -61,7 +61,6 @@ def arabic_locale() -> dict:
     return {
         "locale": "ar", "name": "العربية",
         "readability": {"formula": "none", "target": 0},
-        "services": {"gp": "طبيبك العام (GP)", "urgent": "NHS 111", "emergency": "999"},
         "audiences": {"patient": "معلومات للمرضى", "clinician": "مرجع سريع للأطباء"},
         "tiers": {"gp": "راجع {gp} إذا", "today": "اطلب المساعدة اليوم: اتصل بـ {urgent} إذا",
                   "emergency": "اتصل بـ {emergency} إذا"},
