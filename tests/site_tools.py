@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from pdf_tools import BIDI_CONTROLS
+
 LANDMARKS = {"header", "nav", "main", "footer", "aside"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
          "track", "wbr"}
@@ -86,5 +88,6 @@ def read_page(path: Path) -> Page:
     reader = _Reader(page)
     reader.feed(path.read_text(encoding="utf-8"))
     reader.close()
-    page.text = " ".join("".join(reader.text).split())
+    page.text = " ".join("".join(reader.text).translate(BIDI_CONTROLS).split())
+    page.headings = [(level, text.translate(BIDI_CONTROLS)) for level, text in page.headings]
     return page
