@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import textwrap
@@ -145,8 +146,16 @@ def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path],
 def _build_bundled(root: Path) -> None:
     shutil.copy(REPO / "leaflets.yaml", root / "leaflets.yaml")
     shutil.copytree(REPO / "content", root / "content")
-    result = run("--project", root, "build", "-q")
+    result = shared_build("--project", root, "build", "-q")
     assert result.exit_code == 0, result.stderr
+
+
+def shared_build(*args: str | Path):
+    """`run`, without SOURCE_DATE_EPOCH: the shared builds are dated from the content alone,
+    as a fresh build in a test is (test_two_builds_are_byte_identical compares them)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        return run(*args)
 
 
 @pytest.fixture(scope="session")
@@ -172,15 +181,22 @@ def _build_variants(bundled: Path, root: Path) -> None:
         for large in (False, True):
             if paper == default_paper and not large:
                 continue  # `bundled` built it
-            result = run("--project", root, "build", "-q", "--paper", paper,
-                         *(["--large-print"] if large else []))
+            result = shared_build("--project", root, "build", "-q", "--paper", paper,
+                                  *(["--large-print"] if large else []))
             assert result.exit_code == 0, result.stderr
 
 
 def built_pdfs(root: Path) -> list[tuple[LeafletKey, RenderOptions, Path]]:
     """Every PDF `bundled_all` builds: each leaflet on both papers, normal and large print."""
+    return list(_built_pdfs(root))
+
+
+@functools.cache
+def _built_pdfs(root: Path) -> tuple[tuple[LeafletKey, RenderOptions, Path], ...]:
+    # Loading the content takes a third of a second, and about 1,500 tests ask; the shared
+    # build never changes during a run, so each worker loads it once.
     content = load_content(load_project(root))
-    return [(key, options, pdf_path(content, key, options))
-            for key in leaflet_keys(content)
-            for options in (RenderOptions(paper, large) for paper in ("a4", "letter")
-                            for large in (False, True))]
+    return tuple((key, options, pdf_path(content, key, options))
+                 for key in leaflet_keys(content)
+                 for options in (RenderOptions(paper, large) for paper in ("a4", "letter")
+                                 for large in (False, True)))
