@@ -75,15 +75,19 @@ def write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-@pytest.fixture
-def tiny_project(tmp_path: Path) -> Path:
-    """A valid one-topic, one-language project in a temporary folder."""
-    root = tmp_path / "project"
+def write_tiny_project(root: Path) -> Path:
+    """A valid one-topic, one-language project at `root`."""
     write(root, {"leaflets.yaml": CONFIG, "content/cramp/topic.yaml": TOPIC,
                  "content/cramp/en.yaml": TEXT})
     (root / "content/_locales").mkdir()
     shutil.copy(REPO / "content/_locales/en.yaml", root / "content/_locales/en.yaml")
     return root
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A valid one-topic, one-language project in a temporary folder."""
+    return write_tiny_project(tmp_path / "project")
 
 
 DUTCH_TITLE = "title: Testkrampen\n"  # a copy of the English text would be refused
@@ -128,11 +132,9 @@ def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path],
     worker to take the lock makes the folder, the others wait for it and reuse it. Tests
     only read these folders (a test that changes files copies them first).
     """
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        folder = factory.mktemp(name)
-        make(folder)
-        return folder
-    shared = factory.getbasetemp().parent
+    shared = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the workers' folders are popen-gw0, popen-gw1, … in it
     folder, made = shared / name, shared / f"{name}.made"
     with FileLock(str(shared / f"{name}.lock")):
         if not made.is_file():
