@@ -67,6 +67,13 @@ checklist:
 """
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that share an xdist group go first: a group runs on one worker, in one piece
+    (the browser tests take a minute or more), and begun last it would leave the other
+    workers idle at the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
 def write(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = root / name
