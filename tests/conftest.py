@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import textwrap
@@ -67,6 +68,13 @@ checklist:
 """
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that share an xdist group go first: a group runs on one worker, in one piece
+    (the browser tests take a minute or more), and begun last it would leave the other
+    workers idle at the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
 def write(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = root / name
@@ -75,15 +83,19 @@ def write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-@pytest.fixture
-def tiny_project(tmp_path: Path) -> Path:
-    """A valid one-topic, one-language project in a temporary folder."""
-    root = tmp_path / "project"
+def write_tiny_project(root: Path) -> Path:
+    """A valid one-topic, one-language project at `root`."""
     write(root, {"leaflets.yaml": CONFIG, "content/cramp/topic.yaml": TOPIC,
                  "content/cramp/en.yaml": TEXT})
     (root / "content/_locales").mkdir()
     shutil.copy(REPO / "content/_locales/en.yaml", root / "content/_locales/en.yaml")
     return root
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A valid one-topic, one-language project in a temporary folder."""
+    return write_tiny_project(tmp_path / "project")
 
 
 DUTCH_TITLE = "title: Testkrampen\n"  # a copy of the English text would be refused
@@ -128,11 +140,9 @@ def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path],
     worker to take the lock makes the folder, the others wait for it and reuse it. Tests
     only read these folders (a test that changes files copies them first).
     """
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        folder = factory.mktemp(name)
-        make(folder)
-        return folder
-    shared = factory.getbasetemp().parent
+    shared = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the workers' folders are popen-gw0, popen-gw1, … in it
     folder, made = shared / name, shared / f"{name}.made"
     with FileLock(str(shared / f"{name}.lock")):
         if not made.is_file():
@@ -146,8 +156,16 @@ def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path],
 def _build_bundled(root: Path) -> None:
     shutil.copy(REPO / "leaflets.yaml", root / "leaflets.yaml")
     shutil.copytree(REPO / "content", root / "content")
-    result = run("--project", root, "build", "-q")
+    result = shared_build("--project", root, "build", "-q")
     assert result.exit_code == 0, result.stderr
+
+
+def shared_build(*args: str | Path):
+    """`run`, without SOURCE_DATE_EPOCH: the shared builds are dated from the content alone,
+    as a fresh build in a test is (test_two_builds_are_byte_identical compares them)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        return run(*args)
 
 
 @pytest.fixture(scope="session")
@@ -173,15 +191,22 @@ def _build_variants(bundled: Path, root: Path) -> None:
         for large in (False, True):
             if paper == default_paper and not large:
                 continue  # `bundled` built it
-            result = run("--project", root, "build", "-q", "--paper", paper,
-                         *(["--large-print"] if large else []))
+            result = shared_build("--project", root, "build", "-q", "--paper", paper,
+                                  *(["--large-print"] if large else []))
             assert result.exit_code == 0, result.stderr
 
 
 def built_pdfs(root: Path) -> list[tuple[LeafletKey, RenderOptions, Path]]:
     """Every PDF `bundled_all` builds: each leaflet on both papers, normal and large print."""
+    return list(_built_pdfs(root))
+
+
+@functools.cache
+def _built_pdfs(root: Path) -> tuple[tuple[LeafletKey, RenderOptions, Path], ...]:
+    # Loading the content takes a third of a second, and about 1,500 tests ask; the shared
+    # build never changes during a run, so each worker loads it once.
     content = load_content(load_project(root))
-    return [(key, options, pdf_path(content, key, options))
-            for key in leaflet_keys(content)
-            for options in (RenderOptions(paper, large) for paper in ("a4", "letter")
-                            for large in (False, True))]
+    return tuple((key, options, pdf_path(content, key, options))
+                 for key in leaflet_keys(content)
+                 for options in (RenderOptions(paper, large) for paper in ("a4", "letter")
+                                 for large in (False, True)))

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from leaflets.build import write as output
 from leaflets.build.interrupts import Interrupted, stop_signals_raise
 
-from conftest import REPO, run
+from conftest import REPO, made_once, run, write_tiny_project
 from strategies import projects, write_project
 
 ERROR_LINE = re.compile(r"^\S+:\d+:\d+: \S+: .+$")
@@ -66,15 +66,28 @@ def retitle(root: Path, title: str) -> None:
 # --- a failed build leaves the previous good PDFs and pages untouched -----------------------
 
 
+def _build_three_topics(folder: Path) -> None:
+    root = write_tiny_project(folder / "project")
+    three_topics(root)
+    assert run("--project", root, "build", "-q").exit_code == 0
+
+
+def three_topics_built(factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """The tiny project with three topics, built: a copy of one build shared by the run."""
+    root = tmp_path / "project"
+    shutil.copytree(made_once(factory, "three-topics", _build_three_topics) / "project", root)
+    return root
+
+
 @pytest.fixture
-def built(tiny_project: Path) -> tuple[Path, dict[str, bytes]]:
-    three_topics(tiny_project)
-    assert run("--project", tiny_project, "build", "-q").exit_code == 0
-    before = snapshot(tiny_project / "output")
+def built(tmp_path_factory: pytest.TempPathFactory,
+          tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    root = three_topics_built(tmp_path_factory, tmp_path)
+    before = snapshot(root / "output")
     assert sum(name.endswith(".pdf") for name in before) == 3
     assert sum(name.endswith("/index.html") for name in before) == 4  # 3 leaflets, 1 language
-    retitle(tiny_project, "New cramps")
-    return tiny_project, before
+    retitle(root, "New cramps")
+    return root, before
 
 
 def test_content_errors_leave_the_previous_pdfs_and_pages_untouched(built):

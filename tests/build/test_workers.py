@@ -10,8 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import REPO, run
-from build.test_build_safety import snapshot, three_topics
+import pytest
+
+from conftest import REPO
+from build.test_build_safety import snapshot, three_topics_built
 
 
 def workers_of(pid: int) -> list[int]:
@@ -28,9 +30,9 @@ def workers_of(pid: int) -> list[int]:
     return found
 
 
-def test_a_worker_killed_mid_render_stops_the_build_with_the_leaflet_named(tiny_project: Path):
-    three_topics(tiny_project)
-    assert run("--project", tiny_project, "build", "-q").exit_code == 0
+def test_a_worker_killed_mid_render_stops_the_build_with_the_leaflet_named(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path):
+    tiny_project = three_topics_built(tmp_path_factory, tmp_path)
     before = snapshot(tiny_project / "output")
     for text in (tiny_project / "content").glob("cramp*/en.yaml"):
         text.write_text(text.read_text().replace("title: Test cramps", "title: New cramps"))

@@ -19,20 +19,20 @@ import pytest
 from leaflets.build import write
 from leaflets.build.interrupts import Interrupted, stop_signals_raise
 
-from conftest import REPO, run
-from build.test_build_safety import assert_complete, retitle, snapshot, three_topics
+from conftest import REPO, made_once, run, write_tiny_project
+from build.test_build_safety import assert_complete, retitle, snapshot, three_topics_built
 
 ERROR = "Nothing was written: the output folder is as it was before this build."
 
 
 @pytest.fixture
-def built(tiny_project: Path) -> tuple[Path, dict[str, bytes]]:
+def built(tmp_path_factory: pytest.TempPathFactory,
+          tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     """Three leaflets built; then their titles change, so the next build rewrites every file."""
-    three_topics(tiny_project)
-    assert run("--project", tiny_project, "build", "-q").exit_code == 0
-    before = snapshot(tiny_project / "output")
-    retitle(tiny_project, "New cramps")
-    return tiny_project, before
+    root = three_topics_built(tmp_path_factory, tmp_path)
+    before = snapshot(root / "output")
+    retitle(root, "New cramps")
+    return root, before
 
 
 def build_process(root: Path, *args: str, **popen: object) -> subprocess.Popen[str]:
@@ -282,26 +282,42 @@ def kill_in_the_write_phase(root: Path, rng: random.Random) -> bool:
     wait = rng.uniform(0, 0.3)
     started = None
     while process.poll() is None:
+        started = started or (time.monotonic() if staging(output) else None)
         if at_the_journal:
             ready = (output / write.JOURNAL).exists()
         else:
-            started = started or (time.monotonic() if staging(output) else None)
             ready = started is not None and time.monotonic() - started >= wait
         if ready:
             journal = (output / write.JOURNAL).exists()
             process.kill()
             process.wait()
             return journal
-        time.sleep(0 if at_the_journal else 0.0005)
+        # Until the build stages (about a second of start-up) a look every 2 ms is plenty;
+        # spinning then, or walking the folder every 0.5 ms, would take a core from it. The
+        # journal comes about 0.1 s after staging begins, and only then does this spin.
+        time.sleep(0.002 if not started else 0 if at_the_journal else 0.0005)
     assert process.returncode == 0, process.stderr.read()
     return False
 
 
-def test_sigterm_in_the_write_phase_waits_until_the_whole_tree_is_new(tiny_project: Path):
-    """Signals wait for the whole write phase, not just the file being written."""
+def _build_six_topics(folder: Path) -> None:
+    root = write_tiny_project(folder / "project")
     for n in range(5):
-        shutil.copytree(tiny_project / "content/cramp", tiny_project / f"content/cramp{n}")
-    assert run("--project", tiny_project, "build", "-q").exit_code == 0
+        shutil.copytree(root / "content/cramp", root / f"content/cramp{n}")
+    assert run("--project", root, "build", "-q").exit_code == 0
+
+
+def six_topics_built(factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """The tiny project with six topics, built: a copy of one build shared by the run."""
+    root = tmp_path / "project"
+    shutil.copytree(made_once(factory, "six-topics", _build_six_topics) / "project", root)
+    return root
+
+
+def test_sigterm_in_the_write_phase_waits_until_the_whole_tree_is_new(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path):
+    """Signals wait for the whole write phase, not just the file being written."""
+    tiny_project = six_topics_built(tmp_path_factory, tmp_path)
     output = tiny_project / "output"
     new = snapshot(output)
     for _ in range(3):
@@ -316,10 +332,9 @@ def test_sigterm_in_the_write_phase_waits_until_the_whole_tree_is_new(tiny_proje
         assert snapshot(output) == new
 
 
-def test_kill_9_anywhere_in_the_write_phase_leaves_the_old_tree_or_the_new(tiny_project: Path):
-    for n in range(5):
-        shutil.copytree(tiny_project / "content/cramp", tiny_project / f"content/cramp{n}")
-    assert run("--project", tiny_project, "build", "-q").exit_code == 0
+def test_kill_9_anywhere_in_the_write_phase_leaves_the_old_tree_or_the_new(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path):
+    tiny_project = six_topics_built(tmp_path_factory, tmp_path)
     output = tiny_project / "output"
     new = snapshot(output)
     old = pages_edited(new)

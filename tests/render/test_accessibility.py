@@ -12,9 +12,9 @@ from leaflets.content import markup
 from leaflets.assemble.leaflet import assemble
 
 from conftest import built_pdfs
-from pdf_tools import render_gray, text_runs
+from pdf_tools import render_gray
 from render.test_pdf import CONTENT, figures
-from render.test_print import VARIANTS, _ids
+from render.test_print import VARIANTS, _ids, shared_runs
 
 
 
@@ -31,7 +31,7 @@ def built(request, bundled_all: Path):
 def _headings(path: Path) -> list[tuple[str, str]]:
     """(level, text) of each heading element, in the structure tree's reading order."""
     found: dict[int, tuple[str, str]] = {}
-    for run in text_runs(path):
+    for run in shared_runs(path):
         for tag, position in zip(run.tags, run.elements):
             if tag in ("H1", "H2", "H3"):
                 level, text = found.get(position, (tag, ""))
@@ -68,7 +68,7 @@ def test_figures_are_the_qr_code_and_the_diagram_steps_all_with_alt(built):
 
 def test_running_footer_is_an_artifact_and_body_text_is_tagged(built):
     leaflet, path = built
-    runs = text_runs(path)
+    runs = shared_runs(path)
     pages = max(run.page for run in runs)
     footer = " ".join(f"{leaflet.title} · {leaflet.t('next_review')}: {leaflet.next_review}".split())
     page_numbers = [leaflet.t("page_of").format(page=n, pages=pages) for n in range(1, pages + 1)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import subprocess
 from pathlib import Path
@@ -38,6 +39,19 @@ def built(request, bundled_all: Path):
     raise LookupError(request.param)
 
 
+@functools.cache
+def shared_runs(path: Path) -> tuple[TextRun, ...]:
+    """`text_runs` of a PDF in the shared build, read once per worker: two tests here and
+    two in test_accessibility read each one, and the shared build never changes."""
+    return tuple(text_runs(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _page_image(path: Path, page: int, dpi: int) -> Image.Image:
+    """`render_gray` once per page, not once per tier heading on it (tests only crop it)."""
+    return render_gray(path, page, dpi)
+
+
 def _is_body(run: TextRun) -> bool:
     """Running text in <main>: not headings, list numbers, citation marks or step badges."""
     return ("Part" in run.tags and any(tag in BODY for tag in run.tags)
@@ -46,7 +60,7 @@ def _is_body(run: TextRun) -> bool:
 
 def test_text_sizes(built):
     _, options, path = built
-    runs = [run for run in text_runs(path) if run.text.strip()]
+    runs = [run for run in shared_runs(path) if run.text.strip()]
     body = [run for run in runs if _is_body(run)]
     smallest = min(runs, key=lambda run: run.size_pt)
     smallest_body = min(body, key=lambda run: run.size_pt)
@@ -82,8 +96,9 @@ def test_qr_code_is_2_cm_and_decodes_at_50_dpi(built):
     gray = subprocess.run(["pdftoppm", "-gray", "-r", "50", "-f", "1", "-l", "1", str(path)],
                           check=True, capture_output=True).stdout
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(gray)))] == [url]
-    dpi = 300
-    (result,) = zxingcpp.read_barcodes(page.render(scale=dpi / 72).to_pil())
+    dpi = 300  # measured on the QR code found above; looking for every format here costs 3×
+    (result,) = zxingcpp.read_barcodes(page.render(scale=dpi / 72).to_pil(),
+                                       formats=zxingcpp.BarcodeFormat.QRCode)
     corners = result.position
     width_mm = (corners.top_right.x - corners.top_left.x) * MM_PER_INCH / dpi
     height_mm = (corners.bottom_left.y - corners.top_left.y) * MM_PER_INCH / dpi
@@ -98,7 +113,7 @@ def _luminance(gray: int) -> float:
 def _tier_headings(path: Path) -> list[tuple[str, int, tuple[float, float, float, float], float]]:
     """(text, page, box in points, font size) of each tier heading (H3)."""
     found: dict[int, tuple[str, int, tuple[float, float, float, float], float]] = {}
-    for run in text_runs(path):
+    for run in shared_runs(path):
         if "H3" in run.tags:
             element = run.elements[run.tags.index("H3")]
             text, page, box, size = found.get(element, ("", run.page, run.box, run.size_pt))
@@ -119,7 +134,7 @@ def test_red_flag_tiers_survive_greyscale(built):
     assert len(headings) == len({text for text, *_ in headings}) >= 2
     icons = []
     for text, page, (left, bottom, right, top), size in headings:
-        image = render_gray(path, page, dpi)
+        image = _page_image(path, page, dpi)
         height = image.height * 72 / dpi
 
         def crop(x0: float, x1: float) -> Image.Image:
