@@ -64,6 +64,22 @@ def isolated(context: jinja2.runtime.Context, text: str) -> str:
     return isolate_ltr(text)
 
 
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def glue_last_word(text: str) -> Markup:
+    """The last two words of a red flag or caption joined by a no-break space, so that its
+    last line never holds a lone word or citation mark (the layout guard checks it)."""
+    pieces = _TAG_OR_TEXT.split(str(escape(text)))
+    for index in range(len(pieces) - 1, -1, -1):
+        piece = pieces[index]
+        if not piece.startswith("<") and " " in piece.rstrip():
+            head, _, tail = piece.rstrip().rpartition(" ")
+            pieces[index] = head + "\u00a0" + tail + piece[len(piece.rstrip()):]
+            break
+    return Markup("".join(pieces))
+
+
 @lru_cache(maxsize=8)
 def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -78,6 +94,7 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["css_counter_text"] = css_counter_text
     env.filters["breakable_url"] = breakable_url
     env.filters["isolated"] = isolated
+    env.filters["glue_last_word"] = glue_last_word
     env.filters["w3c_datetime"] = w3c_datetime
     env.globals["assets_url"] = ASSETS.as_uri()
     env.globals["default_accent"] = DEFAULT_ACCENT
