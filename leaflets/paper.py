@@ -23,7 +23,7 @@ class Paper(StrEnum):
     @property
     def css_margin(self) -> str:
         """The CSS @page margin: every mark, the footer included, stays 12 mm from the edge."""
-        return {Paper.A4: "13mm 14mm 19mm", Paper.LETTER: "12.7mm 12.7mm 19mm"}[self]
+        return {Paper.A4: "12mm 14mm 17mm", Paper.LETTER: "12.7mm 12.7mm 17mm"}[self]
 
 
 PAPER_NAMES: tuple[str, ...] = tuple(paper.value for paper in Paper)

@@ -36,6 +36,16 @@ class Direction(StrEnum):
     def is_rtl(self) -> bool:
         return self is Direction.RTL
 
+    @property
+    def start(self) -> str:
+        """The physical side a line starts on: page margin boxes have no logical names."""
+        return "right" if self.is_rtl else "left"
+
+    @property
+    def end(self) -> str:
+        """The physical side a line ends on."""
+        return "left" if self.is_rtl else "right"
+
 
 @dataclass(frozen=True)
 class Translator:

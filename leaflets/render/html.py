@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from markupsafe import Markup, escape
 from leaflets.assemble.leaflet import Leaflet
 from leaflets.content.pictures import PICTURES_DIR
 
-from leaflets.content.markup import LRI, PDI
+from leaflets.content.markup import LRI, PDI, isolate_ltr
 from leaflets.content.project import ASSETS
 from leaflets.content.schema import DEFAULT_ACCENT
 from leaflets.errors import ContentError
@@ -51,6 +52,34 @@ def breakable_url(context: jinja2.runtime.Context, url: str) -> Markup:
     return Markup(re.sub(r"([/.])", r"\1<wbr>", str(escape(url))))
 
 
+@jinja2.pass_context
+def isolated(context: jinja2.runtime.Context, text: str) -> str:
+    """Text a clinic typed (a phone number, an address) with its left-to-right runs isolated
+    in right-to-left pages, so "+44 113 496 0000" does not read backwards."""
+    translator = context.get("t")
+    if translator is None or not translator.direction.is_rtl:
+        return text
+    if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return LRI + text + PDI  # all of it, signs and all: "+44 …" keeps its plus in front
+    return isolate_ltr(text)
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def glue_last_word(text: str) -> Markup:
+    """The last two words of a red flag or caption joined by a no-break space, so that its
+    last line never holds a lone word or citation mark (the layout guard checks it)."""
+    pieces = _TAG_OR_TEXT.split(str(escape(text)))
+    for index in range(len(pieces) - 1, -1, -1):
+        piece = pieces[index]
+        if not piece.startswith("<") and " " in piece.rstrip():
+            head, _, tail = piece.rstrip().rpartition(" ")
+            pieces[index] = head + "\u00a0" + tail + piece[len(piece.rstrip()):]
+            break
+    return Markup("".join(pieces))
+
+
 @lru_cache(maxsize=8)
 def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -64,6 +93,8 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["css_string"] = lambda text: Markup(css_string(str(text)))
     env.filters["css_counter_text"] = css_counter_text
     env.filters["breakable_url"] = breakable_url
+    env.filters["isolated"] = isolated
+    env.filters["glue_last_word"] = glue_last_word
     env.filters["w3c_datetime"] = w3c_datetime
     env.globals["assets_url"] = ASSETS.as_uri()
     env.globals["default_accent"] = DEFAULT_ACCENT

@@ -26,7 +26,7 @@ TOLERANCE_PX = 0.5
 class LayoutProblem:
     page: int
     section: str
-    kind: str  # "overflow", "edge", "size", "hyphen", "qr" or "apart"
+    kind: str  # "overflow", "edge", "size", "hyphen", "qr", "lone" or "apart"
     message: str
 
     def __str__(self) -> str:
@@ -119,6 +119,9 @@ AUTO_HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
 # Where a word broken by hyphenation hurts most: headings, the summary, captions, the
 # checklist and the red flags.
 PROTECTED = ("h1", "h2", "h3", "figcaption", "summary", "ticks", "tier")
+# Where a line must not hold a lone word or citation mark: the red flags and the captions.
+NO_LONE_WORD = ("figcaption", "tier")
+GLUE = "\u2060\u2066\u2067\u2068\u2069"  # joiners and isolates: no width, not words
 
 
 def _classes(box: boxes.Box) -> set[str]:
@@ -142,11 +145,39 @@ def _marks(page: boxes.PageBox) -> Iterator[tuple[str, boxes.Box, bool]]:
     yield from walk(page, False)
 
 
+def _line_text(line: boxes.LineBox) -> str:
+    return "".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox))
+
+
+def _lone_last_lines(box: boxes.Box) -> Iterator[str]:
+    """The last line of each paragraph of two lines or more under `box`, if it holds a single
+    word or only a citation mark ("swollen [1]" counts as one word: the mark is glued on)."""
+    lines = [child for child in box.children if isinstance(child, boxes.LineBox)] \
+        if isinstance(box, boxes.ParentBox) else []
+    last = "".join(c for c in _line_text(lines[-1]) if c not in GLUE).split() if lines else []
+    if len(lines) > 1 and len(last) == 1:
+        yield last[0]
+    for child in box.all_children() if isinstance(box, boxes.ParentBox) else ():
+        if not isinstance(child, boxes.LineBox):
+            yield from _lone_last_lines(child)
+
+
+def _lone_words(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
+    """A red flag or caption whose last line holds one word or only its citation mark."""
+    for name, box, _ in _marks(page):
+        if name in NO_LONE_WORD:
+            for word in _lone_last_lines(box):
+                yield LayoutProblem(number, "page", "lone",
+                                    f"'{_excerpt(word)}' stands alone on the last line of a "
+                                    f"{'caption' if name == 'figcaption' else 'red flag'}; "
+                                    "a reader may miss it: reword the sentence")
+
+
 def _page_rules(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
     """Hyphens at a line end in protected text, and a QR code printed too small."""
     for name, box, protected in _marks(page):
         if name == "line" and protected:
-            words = "".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
+            words = _line_text(box)
             if words.rstrip().endswith(AUTO_HYPHEN):
                 yield LayoutProblem(number, "page", "hyphen",
                                     f"'{_excerpt(words)}' ends in a hyphen; headings, captions, "
@@ -174,7 +205,8 @@ def _apart(document: weasyprint.Document) -> Iterator[LayoutProblem]:
 
 def layout_problems(document: weasyprint.Document, min_pt: float) -> list[LayoutProblem]:
     """Overflow, text too near the paper's edge or smaller than `min_pt`, and broken rules
-    of print design: hyphens in protected text, a small QR code, help split from its tiers.
+    of print design: hyphens in protected text, a lone word or citation mark on the last line
+    of a red flag or caption, a small QR code, help split from its tiers.
 
     The first problem of each kind per page and section, so that one long word does not
     bury the report.
@@ -184,7 +216,8 @@ def layout_problems(document: weasyprint.Document, min_pt: float) -> list[Layout
         # The page box is private in WeasyPrint's Page, but it is the laid-out tree itself.
         for problem in _walk(page._page_box, None, (number, page._page_box), "page", min_pt):
             first.setdefault((problem.page, problem.section, problem.kind), problem)
-        for problem in _page_rules(number, page._page_box):
+        for problem in (*_page_rules(number, page._page_box),
+                        *_lone_words(number, page._page_box)):
             first.setdefault((problem.page, problem.section, problem.kind), problem)
     for problem in _apart(document):
         first.setdefault((problem.page, problem.section, problem.kind), problem)

@@ -77,3 +77,31 @@ def test_when_to_get_help_apart_from_its_emergency_tier_is_refused(tiny_project:
     assert "section 'get-help': 'When to get help' and its tiers do not share one page" \
         in result.stderr
 
+
+
+def test_an_automatic_hyphen_in_a_red_flag_is_refused(tiny_project: Path):
+    """Hyphenation switched back on in the red flags, in a column narrow enough to need it."""
+    _replace(tiny_project / "content/cramp/en.yaml", "your leg is swollen",
+             "your leg is uncomfortably swollen")
+    _own_stylesheet(tiny_project, "print.css", ".tier li { hyphens: auto; }\n"
+                    ".tier-gp ul { width: 30mm; max-width: none; }\n")
+    result = run("--project", tiny_project, "build")
+    assert result.exit_code == 1
+    assert "ends in a hyphen; headings, captions, the checklist and red flags must keep " \
+        "their words whole" in result.stderr
+
+
+def test_a_lone_word_at_the_end_of_a_red_flag_is_refused(tiny_project: Path):
+    """Without the no-break space that glue_last_word puts before it, "swollen [1]" wraps
+    alone onto the last line of a narrow red flag."""
+    (tiny_project / "templates/partials").mkdir(parents=True)
+    partial = (REPO / "templates/partials/get_help.html").read_text()
+    (tiny_project / "templates/partials/get_help.html").write_text(
+        partial.replace("{{ flag|glue_last_word }}", "{{ flag }}"))
+    _own_stylesheet(tiny_project, "print.css", ".tier-gp ul { width: 33mm; max-width: none; }\n")
+    result = run("--project", tiny_project, "build")
+    assert result.exit_code == 1
+    assert "'swollen[1]' stands alone on the last line of a red flag; a reader may miss " \
+        "it: reword the sentence" in result.stderr
+    (tiny_project / "templates/partials/get_help.html").unlink()  # the glue is back
+    assert run("--project", tiny_project, "build", "-q").exit_code == 0

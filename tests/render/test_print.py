@@ -7,6 +7,7 @@ import io
 import subprocess
 from pathlib import Path
 
+import pdfplumber
 import pypdfium2
 import pytest
 import zxingcpp
@@ -71,6 +72,40 @@ def test_text_sizes(built):
     else:
         assert smallest_body.size_pt >= 11 - 0.01, smallest_body
         assert smallest.size_pt >= MIN_TEXT_PT - 0.01, smallest
+
+
+def _line_lengths(path: Path, size_pt: float) -> list[int]:
+    """Characters in each line of text set at `size_pt`, a line being one baseline in one
+    column (a gap wider than 5 mm starts another column)."""
+    lengths = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            rows: dict[int, list[dict]] = {}
+            for char in page.chars:
+                if abs(char["size"] - size_pt) < 0.05:
+                    rows.setdefault(round(char["bottom"]), []).append(char)
+            for chars in rows.values():
+                chars.sort(key=lambda char: char["x0"])
+                count = 1
+                for before, char in zip(chars, chars[1:]):
+                    if char["x0"] - before["x1"] > 5 / MM_PER_INCH * 72:
+                        lengths.append(count)
+                        count = 0
+                    count += 1
+                lengths.append(count)
+    return lengths
+
+
+def test_body_text_is_measured(built):
+    """Patient and carer text in 11.5 pt, in lines of at most about 80 characters."""
+    key, options, path = built
+    if options.large_print or key.audience == "clinician":
+        return
+    body = [run for run in text_runs(path) if _is_body(run)]
+    assert min(run.size_pt for run in body) >= 11.5 - 0.01
+    lengths = _line_lengths(path, 11.5)
+    assert len(lengths) > 50 and max(lengths) <= 90, sorted(lengths)[-5:]
+    assert sorted(lengths)[int(len(lengths) * 0.95)] <= 80
 
 
 def test_every_mark_is_12_mm_from_the_edge(built):

@@ -10,13 +10,21 @@ from pathlib import Path
 
 import pdfplumber
 import pikepdf
+import pypdfium2
 import pytest
+import zxingcpp
 
 from conftest import REPO
-from pdf_tools import pdf_text
+from pdf_tools import pdf_text, render_gray
 from render.arabic import arabic_project
 
 PDF = "output/ar/cramp/patient/cramp-patient-ar.pdf"
+CLINIC = """\
+name: Riverside Health Centre
+address: [12 Mill Lane, Leeds LS1 4AB]
+phone: +44 113 496 0000
+"""
+MM = 72 / 25.4
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +39,12 @@ def arabic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "content/_locales").mkdir()
     shutil.copy(REPO / "content/_locales/en.yaml", root / "content/_locales/en.yaml")
     arabic_project(root)
+    write(root, {"clinic.yaml": CLINIC})
     no_fonts = root.parent / "fonts.conf"
     no_fonts.write_text("<?xml version='1.0'?><fontconfig></fontconfig>\n")
     env = {**os.environ, "FONTCONFIG_FILE": str(no_fonts), "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, "-m", "leaflets", "build", "-q", "--lang", "ar"],
+    result = subprocess.run([sys.executable, "-m", "leaflets", "build", "-q", "--lang", "ar",
+                             "--clinic", "clinic.yaml"],
                             cwd=root, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return root
@@ -96,3 +106,53 @@ def test_verify_flags_a_character_no_font_has(tmp_path: Path):
     with pikepdf.open(tmp_path / "boxes.pdf") as pdf:
         problems = notdef_glyphs(pdf)
     assert len(problems) == 1 and problems[0].startswith("page 1: ") and ".notdef" in problems[0]
+
+
+def _lines(page: pdfplumber.page.Page, *words: str) -> list[dict]:
+    """The text lines holding any of `words` (pdfplumber gives Arabic letters reversed)."""
+    return [line for line in page.extract_text_lines()
+            if any(w in line["text"] or w[::-1] in line["text"] for w in words)]
+
+
+def test_everything_mirrors(arabic_build: Path):
+    """Checkbox, tier bar, step number and footer text on the right; QR code and page count
+    on the left: print.css uses logical properties, so `dir=rtl` mirrors the whole page."""
+    with pdfplumber.open(arabic_build / PDF) as pdf:
+        page = pdf.pages[0]
+        right = page.width - 14 * MM  # A4's right margin
+        box = next(a for a in page.annots if getattr(a["data"].get("FT"), "name", "") == "Btn")
+        label = _lines(page, "دقائق")[0]
+        assert box["x0"] > label["x1"]  # the box before (to the right of) its words
+        assert right - 6 * MM < box["x1"] < right  # in the box's first (right) column
+        number = next(r for r in page.rects if r["x1"] - r["x0"] == pytest.approx(6 * MM, abs=0.5)
+                      and r["bottom"] - r["top"] == pytest.approx(6 * MM, abs=0.5))
+        assert number["x0"] > page.width / 2
+        footer = [w for w in page.extract_words() if w["top"] > page.height - 20 * MM]
+        count = [w for w in footer if "1" in w["text"]]
+        assert max(w["x1"] for w in footer) == pytest.approx(right, abs=1)
+        assert min(w["x0"] for w in count) == pytest.approx(14 * MM, abs=1)
+        tier = _lines(page, "راجع")[0]
+    gray = render_gray(arabic_build / PDF, 1, 150)
+    row = int((tier["top"] + tier["bottom"]) / 2 * 150 / 72)
+    bar = [gray.getpixel((int((right - 1.5 * MM) * 150 / 72), row)),
+           gray.getpixel((int(15.5 * MM * 150 / 72), row))]
+    assert bar[0] < 100 < 200 < bar[1]  # the dark bar at the right, white paper at the left
+    image = pypdfium2.PdfDocument(arabic_build / PDF)[0].render(scale=2).to_pil()
+    qr = zxingcpp.read_barcodes(image)
+    assert qr[0].position.top_right.x / 2 < page.width / 3
+
+
+def test_clinic_phone_reads_in_order(arabic_build: Path):
+    """The clinic's phone is isolated: "+44 113 496 0000", not "0000 496 113 44+"."""
+    text = pdf_text(arabic_build / PDF).replace("\u2066", "").replace("\u2069", "")
+    assert "+44 113 496 0000" in text and "0000 496 113 44+" not in text
+
+
+def test_stylesheets_name_no_physical_side():
+    """Left and right only where CSS has no logical name: page margin boxes, and the
+    background positions that [dir=rtl] rules mirror by hand."""
+    for css in [*(REPO / "templates").glob("*.css"), REPO / "templates/site/site.css"]:
+        for number, line in enumerate(css.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"\b(left|right)\b", line) and not re.search(
+                    r"@bottom-|^\[dir=rtl\]|^\s*/\*", line):
+                pytest.fail(f"{css.name}:{number} names a physical side: {line.strip()}")
