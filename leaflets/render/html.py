@@ -52,6 +52,12 @@ def breakable_url(context: jinja2.runtime.Context, url: str) -> Markup:
     return Markup(re.sub(r"([/.])", r"\1<wbr>", str(escape(url))))
 
 
+def text_direction(text: str) -> str:
+    """The `dir` of a block in one language, such as an English source in an Arabic leaflet:
+    a paragraph of its own lays out and wraps in its own direction, where an isolate would not."""
+    return "rtl" if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text) else "ltr"
+
+
 @jinja2.pass_context
 def isolated(context: jinja2.runtime.Context, text: str) -> str:
     """Text a clinic typed (a phone number, an address) with its left-to-right runs isolated
@@ -94,6 +100,7 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["css_counter_text"] = css_counter_text
     env.filters["breakable_url"] = breakable_url
     env.filters["isolated"] = isolated
+    env.filters["text_direction"] = text_direction
     env.filters["glue_last_word"] = glue_last_word
     env.filters["w3c_datetime"] = w3c_datetime
     env.globals["assets_url"] = ASSETS.as_uri()
