@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import io
 import math
@@ -32,6 +33,12 @@ def pdf_text(path: Path) -> str:
     raw = subprocess.run(["pdftotext", str(path), "-"], check=True,
                          capture_output=True, text=True).stdout
     return " ".join(raw.replace("\u2010\n", "").translate(BIDI_CONTROLS).split())
+
+
+def arabic_letters(text: str) -> collections.Counter:
+    """The letters and digits of Arabic text, counted, for text that extraction scrambles even
+    within a word (a tagged heading's runs come in visual order): see arabic_printed."""
+    return collections.Counter(c for c in _UNRELIABLE_IN_ARABIC.sub("", text) if c.isalnum())
 
 
 def arabic_printed(content: str, pdf: str) -> bool:
