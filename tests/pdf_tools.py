@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import collections
 import ctypes
+import functools
 import io
 import math
 import re
@@ -35,26 +35,32 @@ def pdf_text(path: Path) -> str:
     return " ".join(raw.replace("\u2010\n", "").translate(BIDI_CONTROLS).split())
 
 
-def arabic_letters(text: str) -> collections.Counter:
-    """The letters and digits of Arabic text, counted, for text that extraction scrambles even
-    within a word (a tagged heading's runs come in visual order): see arabic_printed."""
-    return collections.Counter(c for c in _UNRELIABLE_IN_ARABIC.sub("", text) if c.isalnum())
+def _pdfium_text(path: Path) -> str:
+    document = pypdfium2.PdfDocument(path)
+    return " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in document)
 
 
-def arabic_printed(content: str, pdf: str) -> bool:
-    """Whether every word of Arabic `content` is in the PDF text `pdf`.
+def arabic_printed(content: str, path: Path) -> bool:
+    """Whether every word of Arabic `content` is in the text of the PDF at `path`.
 
     Extractors (poppler, pdfium, pdfminer) give a lam-alef ligature's letters in visual order
     ("لا" comes out "ال"), lift vowel marks out of a word with a space either side, join a
-    number to the next word, and put a citation mark before the full stop it follows, although
-    the page is right. One defect is ours and still open: the text layer maps yeh with hamza
-    before a tanween ("شيئًا") to a wrong character (pdfium reads U+05E2), so ئ is left out of
-    the comparison too. Each word, without those letters, must be in the PDF's letters with
-    spaces, those letters and citation marks taken out.
+    number to the next word, put a citation mark before the full stop it follows, and where a
+    lifted mark splits a word across a line break, one of them may put the two halves lines
+    apart, although the page is right. One defect is ours and still open: the text layer maps
+    yeh with hamza before a tanween ("شيئًا") to a wrong character (pdfium reads U+05E2), so
+    ئ is left out of the comparison too. Each word, without those letters, must be in the
+    letters poppler or pdfium read, with spaces, those letters and citation marks taken out.
     """
-    letters = _UNRELIABLE_IN_ARABIC.sub("", "".join(pdf.split()))
+    readings = _arabic_readings(path)
     words = re.findall(r"[^\W\d_]+|\d+", _UNRELIABLE_IN_ARABIC.sub("", content))
-    return all(word in letters for word in words)
+    return all(any(word in letters for letters in readings) for word in words)
+
+
+@functools.cache
+def _arabic_readings(path: Path) -> tuple[str, str]:
+    return tuple(_UNRELIABLE_IN_ARABIC.sub("", "".join(text.translate(BIDI_CONTROLS).split()))
+                 for text in (pdf_text(path), _pdfium_text(path)))
 
 
 def page_count(path: Path) -> int:

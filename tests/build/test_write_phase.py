@@ -92,11 +92,12 @@ def test_a_file_size_limit_while_rendering_is_an_error_not_a_crash(built):
 
 def test_output_naming_a_file_is_an_error(tiny_project: Path):
     config = tiny_project / "leaflets.yaml"
+    line = len(config.read_text().splitlines()) + 1
     config.write_text(config.read_text() + "output: leaflets.pdf\n")
     (tiny_project / "leaflets.pdf").write_bytes(b"not a folder")
     result = run("--project", tiny_project, "build", "-q")
     assert result.exit_code == 1
-    assert result.stderr.endswith("leaflets.yaml:7:1: output: 'leaflets.pdf' is a file, not a "
+    assert result.stderr.endswith(f"leaflets.yaml:{line}:1: output: 'leaflets.pdf' is a file, not a "
                                   "folder; name a folder, like output\n"
                                   "1 error(s) in 1 file(s); nothing was written.\n")
     assert (tiny_project / "leaflets.pdf").read_bytes() == b"not a folder"

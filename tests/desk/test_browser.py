@@ -247,7 +247,9 @@ def test_nothing_typed_reaches_the_server_output(browser: Browser, project: Path
         process.terminate()
         out, err = process.communicate(timeout=30)
     assert "Secret-note-4471" not in out + err and "Secretname" not in out + err
-    assert out == f"Online version: {address}/  (Ctrl+C to stop)\n"
+    assert out == (f"Online version: {address}/  (Ctrl+C to stop)\n"
+                   "Watching the project: an edit rebuilds what changed and reloads the desk "
+                   "and open pages.\n")
     assert all(line.endswith("(warning)") for line in err.splitlines())  # the placeholder base_url
     for path in project.rglob("*"):
         assert not path.is_file() or b"Secret-note-4471" not in path.read_bytes()

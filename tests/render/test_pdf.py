@@ -54,7 +54,7 @@ def test_leaflet(bundled: Path, key):
 
     def printed(content: str) -> bool:
         if t.direction.is_rtl:
-            return arabic_printed(folded(content), pdf)
+            return arabic_printed(folded(content), path)
         return folded(content) in pdf
 
     assert page_count(path) <= CONTENT.project.config.audiences[key.audience].pages

@@ -13,6 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageChops
 
+from leaflets.assemble.leaflet import translator
 from leaflets.outputs import leaflet_url
 from leaflets.render.layout_guard import MIN_LARGE_PRINT_TEXT_PT, MIN_TEXT_PT
 
@@ -56,7 +57,8 @@ def _page_image(path: Path, page: int, dpi: int) -> Image.Image:
 def _is_body(run: TextRun) -> bool:
     """Running text in <main>: not headings, list numbers, citation marks or step badges."""
     return ("Part" in run.tags and any(tag in BODY for tag in run.tags)
-            and "Link" not in run.tags and "Lbl" not in run.tags and run.text.strip() != "")
+            and "Link" not in run.tags and "Lbl" not in run.tags
+            and not run.text.strip().isdigit() and run.text.strip() != "")
 
 
 def test_text_sizes(built):
@@ -167,20 +169,26 @@ def test_red_flag_tiers_survive_greyscale(built):
         assert headings == []  # this audience's layout has no red-flag tiers
         return
     assert len(headings) == len({text for text, *_ in headings}) >= 2
+    rtl = translator(CONTENT, key.lang).direction.is_rtl
     icons = []
     for text, page, (left, bottom, right, top), size in headings:
         image = _page_image(path, page, dpi)
         height = image.height * 72 / dpi
 
-        def crop(x0: float, x1: float) -> Image.Image:
+        def crop(x0: float, x1: float, y1: float = bottom - 0.3 * size) -> Image.Image:
             return image.crop(tuple(round(v * dpi / 72) for v in
-                                    (x0, height - top - 0.3 * size, x1, height - bottom + 0.3 * size)))
+                                    (x0, height - top - 0.3 * size, x1, height - y1)))
 
         words = crop(left, right)
         darkest, lightest = words.getextrema()
         contrast = (_luminance(lightest) + 0.05) / (_luminance(darkest) + 0.05)
         assert contrast >= 4.5, (text, contrast)
-        icon = crop(left - 1.7 * size, left - 0.2 * size)
+        # the icon sits by the first line, on the side the heading starts from
+        first_line = top - 1.3 * size
+        if rtl:
+            icon = crop(right + 0.2 * size, right + 1.7 * size, first_line)
+        else:
+            icon = crop(left - 1.7 * size, left - 0.2 * size, first_line)
         icons.append(icon.point(lambda v, cut=(darkest + lightest) / 2: 255 if v < cut else 0))
     for index, icon in enumerate(icons):
         assert icon.histogram()[255] > 0.1 * icon.width * icon.height, "a tier has no icon"
