@@ -92,6 +92,7 @@ def test_the_same_answer_as_an_atom_feed(client):
     ("F95.1", ICD10, ["facial-tics"]),  # a tic disorder under the F95 category
     ("g51.31", ICD10CM, ["facial-tics"]),  # hemifacial spasm points at facial tics
     ("13753008", SNOMED, ["facial-tics"]),
+    ("568005", SNOMED, ["facial-tics"]),  # tic disorder
     ("102549009", SNOMED, ["night-leg-cramps"]),  # cramp in lower leg associated with rest
     ("449918009", SNOMED, ["night-leg-cramps", "pregnancy-leg-cramps"]),  # cramp in lower leg
     ("82470000", SNOMED, ["benign-fasciculations"]),  # muscle fasciculation
