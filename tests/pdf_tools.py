@@ -47,9 +47,10 @@ def arabic_printed(content: str, path: Path) -> bool:
     ("لا" comes out "ال"), lift vowel marks out of a word with a space either side, join a
     number to the next word, put a citation mark before the full stop it follows, and where a
     lifted mark splits a word across a line break, one of them may put the two halves lines
-    apart, although the page is right. One defect is ours and still open: the text layer maps
-    yeh with hamza before a tanween ("شيئًا") to a wrong character (pdfium reads U+05E2), so
-    ئ is left out of the comparison too. Each word, without those letters, must be in the
+    apart, although the page is right. One defect is WeasyPrint's and still open upstream
+    (Kozea/WeasyPrint#2841, in 70.0 too): where the font draws a letter as several glyphs, the
+    text layer can give a shared glyph the wrong letter; here yeh with hamza before a tanween
+    ("شيئًا") comes out doubled or as U+05E2, so ئ is left out of the comparison too. Each word, without those letters, must be in the
     letters poppler or pdfium read, with spaces, those letters and citation marks taken out.
     """
     readings = _arabic_readings(path)
