@@ -115,7 +115,8 @@ def _dose(t: Translator, hold: int | None, repeats: int | None) -> str:
         parts.append(t.plural("hold_seconds", hold))
     if repeats:
         parts.append(t.plural("repeat_times", repeats))
-    return " · ".join(parts)
+    # each part stays whole on its line ("Do it 3 times"), the lines breaking after a "·"
+    return " · ".join(part.replace(" ", "\u00a0") for part in parts)
 
 
 URGENT_TIERS = ("today", "emergency")
