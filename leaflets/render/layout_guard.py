@@ -26,7 +26,7 @@ TOLERANCE_PX = 0.5
 class LayoutProblem:
     page: int
     section: str
-    kind: str  # "overflow", "edge", "size", "hyphen", "qr", "lone" or "apart"
+    kind: str  # "overflow", "edge", "size", "hyphen", "qr", "lone", "apart" or "stranded"
     message: str
 
     def __str__(self) -> str:
@@ -203,10 +203,35 @@ def _apart(document: weasyprint.Document) -> Iterator[LayoutProblem]:
                             "before it")
 
 
+HEADINGS = ("h2", "h3")
+
+
+def _stranded_headings(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
+    """A heading that ends its part of a page: a heading always has text after it, so its
+    text went on to the next page (WeasyPrint's break-after: avoid has limits, as beside
+    columns)."""
+    def walk(box: boxes.Box, section: str) -> Iterator[LayoutProblem]:
+        section = _section_name(box, section)
+        children = [child for child in box.children if isinstance(child, boxes.BlockLevelBox)
+                    and not child.is_absolutely_positioned()] \
+            if isinstance(box, boxes.ParentBox) else []
+        if children and children[-1].element_tag in HEADINGS:
+            words = "".join(text.text for text in children[-1].descendants()
+                            if isinstance(text, boxes.TextBox))
+            yield LayoutProblem(number, section, "stranded",
+                                f"the heading '{_excerpt(words)}' ends the page and its text "
+                                "starts on the next; keep them together: shorten the text "
+                                "before it")
+        for child in children:
+            yield from walk(child, section)
+    yield from walk(page, "page")
+
+
 def layout_problems(document: weasyprint.Document, min_pt: float) -> list[LayoutProblem]:
     """Overflow, text too near the paper's edge or smaller than `min_pt`, and broken rules
     of print design: hyphens in protected text, a lone word or citation mark on the last line
-    of a red flag or caption, a small QR code, help split from its tiers.
+    of a red flag or caption, a small QR code, help split from its tiers, a heading
+    stranded at the foot of a page.
 
     The first problem of each kind per page and section, so that one long word does not
     bury the report.
@@ -217,7 +242,8 @@ def layout_problems(document: weasyprint.Document, min_pt: float) -> list[Layout
         for problem in _walk(page._page_box, None, (number, page._page_box), "page", min_pt):
             first.setdefault((problem.page, problem.section, problem.kind), problem)
         for problem in (*_page_rules(number, page._page_box),
-                        *_lone_words(number, page._page_box)):
+                        *_lone_words(number, page._page_box),
+                        *_stranded_headings(number, page._page_box)):
             first.setdefault((problem.page, problem.section, problem.kind), problem)
     for problem in _apart(document):
         first.setdefault((problem.page, problem.section, problem.kind), problem)

@@ -105,3 +105,12 @@ def test_a_lone_word_at_the_end_of_a_red_flag_is_refused(tiny_project: Path):
         "it: reword the sentence" in result.stderr
     (tiny_project / "templates/partials/get_help.html").unlink()  # the glue is back
     assert run("--project", tiny_project, "build", "-q").exit_code == 0
+
+
+def test_a_heading_stranded_at_the_foot_of_a_page_is_refused(tiny_project: Path):
+    """A heading whose text goes on to the next page, as one in a column set did in Arabic."""
+    _own_stylesheet(tiny_project, "print.css", "#what h2 { break-after: page; }\n")
+    result = run("--project", tiny_project, "build")
+    assert result.exit_code == 1
+    assert "section 'what': the heading 'What it is' ends the page and its text starts on " \
+        "the next" in result.stderr
