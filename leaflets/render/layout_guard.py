@@ -206,16 +206,21 @@ def _apart(document: weasyprint.Document) -> Iterator[LayoutProblem]:
 HEADINGS = ("h2", "h3")
 
 
+def _followed(heading: boxes.Box, parent: boxes.Box) -> bool:
+    """Whether the heading's element has content after it in the document."""
+    siblings = list(parent.element) if parent.element is not None else []
+    return heading.element in siblings and siblings.index(heading.element) < len(siblings) - 1
+
+
 def _stranded_headings(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
-    """A heading that ends its part of a page: a heading always has text after it, so its
-    text went on to the next page (WeasyPrint's break-after: avoid has limits, as beside
-    columns)."""
+    """A heading that ends its part of a page while its text, after it in the document, went
+    on to the next page (WeasyPrint's break-after: avoid has limits, as beside columns)."""
     def walk(box: boxes.Box, section: str) -> Iterator[LayoutProblem]:
         section = _section_name(box, section)
         children = [child for child in box.children if isinstance(child, boxes.BlockLevelBox)
                     and not child.is_absolutely_positioned()] \
             if isinstance(box, boxes.ParentBox) else []
-        if children and children[-1].element_tag in HEADINGS:
+        if children and children[-1].element_tag in HEADINGS and _followed(children[-1], box):
             words = "".join(text.text for text in children[-1].descendants()
                             if isinstance(text, boxes.TextBox))
             yield LayoutProblem(number, section, "stranded",
