@@ -146,7 +146,13 @@ def change_one(space: Workspace, topic: str, lang: str, edit: int) -> tuple[floa
     with path.open("a", encoding="utf-8") as stream:
         stream.write(f"# benchmark edit {edit}\n")
     seconds, result = run(leaflets(space.project, "build"))
-    return seconds, set(result.stdout.split())
+    return seconds, rendered_outputs(result)
+
+
+def rendered_outputs(result: subprocess.CompletedProcess[str]) -> set[str]:
+    """The outputs a build rendered, from its progress lines ("[3/8] rendered: en/…")."""
+    return {f"output/{line.split('] rendered: ', 1)[1]}" for line in result.stderr.splitlines()
+            if "] rendered: " in line}
 
 
 def help_time() -> float:

@@ -7,7 +7,8 @@
 For each size it writes a project with bench/synthetic.py (the bundled module under many
 names, in every language) in a temporary folder and measures, through the CLI:
 - the full cold build, per leaflet (wall and CPU), and the main process's peak RSS;
-- a no-op rebuild, and whether it imported WeasyPrint;
+- a no-op rebuild, and whether it imported WeasyPrint; and one with no build stamp
+  (`unstamped`: every module loaded, every output checked against the manifest);
 - a rebuild after one module changes in one language;
 - `leaflets check`.
 Then, from the largest size's time per leaflet, how many shards (`build --shard K/N`, one
@@ -36,6 +37,7 @@ from run import (REPO, changed_module, change_one, cpu_seconds, leaflets,  # noq
 from synthetic import synthetic_project  # noqa: E402
 
 from leaflets.build.pool import available_cores  # noqa: E402
+from leaflets.build.stamp import STAMP  # noqa: E402
 from leaflets.content.project import load_project  # noqa: E402
 from leaflets.content.validation import load_content  # noqa: E402
 from leaflets.outputs import leaflet_keys  # noqa: E402
@@ -77,9 +79,17 @@ def cold_build(space: Space, jobs: int) -> dict:
     return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mib": peak / 1024}
 
 
+def _unstamped_noop(space: Space) -> float:
+    """A no-op rebuild with no stamp to answer it (a fresh clone whose output/ a CI cache
+    restored): every module is loaded and every output checked against the manifest."""
+    (space.project / STAMP).unlink(missing_ok=True)
+    return run(leaflets(space.project, "build", "-q"))[0]
+
+
 def measure_size(space: Space, jobs: int, runs: int) -> dict:
     builds = [cold_build(space, jobs) for _ in range(runs)]
     noops = [run(leaflets(space.project, "build", "-q"))[0] for _ in range(max(runs, 3))]
+    unstamped = [_unstamped_noop(space) for _ in range(runs)]
     topic, lang, expected = changed_module(space)
     changes = [change_one(space, topic, lang, edit) for edit in range(runs)]
     checks = [run(leaflets(space.project, "check"))[0] for _ in range(runs)]
@@ -90,6 +100,7 @@ def measure_size(space: Space, jobs: int, runs: int) -> dict:
         "peak_rss_mib": max(build["peak_rss_mib"] for build in builds),
         "noop_s": statistics.median(noops),
         "noop_imports_weasyprint": noop_imports_weasyprint(space),
+        "noop_unstamped_s": statistics.median(unstamped),
         "one_module_s": statistics.median(seconds for seconds, _ in changes),
         "one_module_exact": all(written == expected for _, written in changes),
         "check_s": statistics.median(checks),
@@ -101,11 +112,13 @@ def report(results: list[dict], jobs: int, library: int) -> str:
     lines = [f"build costs by library size; {jobs} jobs on {available_cores()} cores; "
              f"load {os.getloadavg()[0]:.1f}",
              f"{'leaflets':>9} {'build s':>9} {'s/leaflet':>10} {'CPU s/leaflet':>14} "
-             f"{'peak RSS':>9} {'no-op s':>8} {'1 module s':>11} {'check s':>8}"]
+             f"{'peak RSS':>9} {'no-op s':>8} {'unstamped':>10} {'1 module s':>11} "
+             f"{'check s':>8}"]
     for r in results:
         lines.append(f"{r['leaflets']:>9} {r['build_s']:>9.1f} {r['per_leaflet_s']:>10.3f} "
                      f"{r['cpu_per_leaflet_s']:>14.3f} {r['peak_rss_mib']:>6.0f} MiB "
-                     f"{r['noop_s']:>8.2f} {r['one_module_s']:>11.2f} {r['check_s']:>8.2f}"
+                     f"{r['noop_s']:>8.2f} {r['noop_unstamped_s']:>10.2f} "
+                     f"{r['one_module_s']:>11.2f} {r['check_s']:>8.2f}"
                      f"{'' if r['one_module_exact'] else '  (one-module rebuild NOT exact)'}"
                      f"{'  (no-op imported WeasyPrint)' if r['noop_imports_weasyprint'] else ''}")
     growth = last["per_leaflet_s"] / first["per_leaflet_s"]

@@ -62,10 +62,16 @@ def _shown(error) -> str:
     return str(error)
 
 
-def _print_warnings(warnings) -> None:
+def _warnings_text(warnings) -> str:
+    lines = []
     for warning in warnings:
         first, newline, rest = _shown(warning).partition("\n")  # a list follows its first line
-        click.echo(f"{first} (warning){newline}{rest}", err=True)
+        lines.append(f"{first} (warning){newline}{rest}\n")
+    return "".join(lines)
+
+
+def _print_warnings(warnings) -> None:
+    click.echo(_warnings_text(warnings), nl=False, err=True)
 
 
 def _print_errors(errors, closing: str) -> None:
@@ -215,29 +221,76 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
     Everything is validated and rendered first: on an error (a leaflet over its page budget
     too), every problem is listed and nothing is written. A translation that is missing or
     lacks texts of the source leaves its topic out of that language only, with a warning.
-    Unchanged outputs are not rendered again; Ctrl-C never leaves a partial file.
+    Unchanged outputs are not rendered again, and a build with nothing changed since the
+    same build last succeeded answers at once (.leaflets-cache/ remembers it). Ctrl-C never
+    leaves a partial file.
     """
+    from leaflets.build.stamp import request_key
+
+    started = perf_counter()
+    request = request_key(ctx.obj["project"], {
+        "languages": languages, "topics": topics, "audiences": audiences, "paper": paper,
+        "large_print": large_print, "shard": shard and str(shard), "keep_going": keep_going,
+        "strict": strict, "clinic": clinic_path and str(clinic_path.resolve())})
+    if not force and _nothing_to_do(ctx.obj["project"], request, quiet, started):
+        return
+    content = _content(ctx, strict=strict, keep_going=keep_going)
+    report, options = _full_build(content, (languages, topics, audiences), paper, large_print,
+                                  clinic_path, (jobs, force, shard, keep_going), quiet)
+    _print_report(report, quiet, perf_counter() - started)
+    if report.failures or content.errors:
+        if not keep_going:
+            click.echo("Nothing was written. Fix the errors above, or use --keep-going.", err=True)
+        sys.exit(1)
+    _stamp(content, options, clinic_path, request, report)
+
+
+def _full_build(content: Content, chosen: tuple[tuple[str, ...], ...], paper: str | None,
+                large_print: bool, clinic_path: Path | None,
+                how: tuple[int | None, bool, Shard | None, bool], quiet: bool):
+    """Plan, render and write: the build's report, and the options it rendered with."""
     from leaflets.build.pool import available_cores
     from leaflets.build.progress import progress_for
     from leaflets.build.run import BuildSettings, build as run_build
     from leaflets.content.clinic import load_clinic
     from leaflets.outputs import RenderOptions, unavailable_keys
 
-    started = perf_counter()
-    content = _content(ctx, strict=strict, keep_going=keep_going)
     options = RenderOptions(paper or content.project.config.paper, large_print,
                             load_clinic(content.project, clinic_path))
-    keys = _selected(content, languages, topics, audiences)
+    jobs, force, shard, keep_going = how
     settings = BuildSettings(jobs=jobs or available_cores(), force=force, shard=shard,
                              keep_going=keep_going)
-    unavailable = _selected(content, languages, topics, audiences, unavailable_keys(content))
-    report = run_build(content, keys, options=options, settings=settings,
-                       progress=progress_for(quiet), unavailable=unavailable)
-    _print_report(report, quiet, perf_counter() - started)
-    if report.failures or content.errors:
-        if not keep_going:
-            click.echo("Nothing was written. Fix the errors above, or use --keep-going.", err=True)
-        sys.exit(1)
+    report = run_build(content, _selected(content, *chosen), options=options, settings=settings,
+                       progress=progress_for(quiet),
+                       unavailable=_selected(content, *chosen, unavailable_keys(content)))
+    return report, options
+
+
+def _nothing_to_do(root: Path, request: str, quiet: bool, started: float) -> bool:
+    """Whether the stamp answers this build: then its warnings and summary are printed."""
+    from leaflets.build.progress import summary
+    from leaflets.build.stamp import noop
+
+    answer = noop(root, request)
+    if answer is None:
+        return False
+    click.echo(answer.warnings, nl=False, err=True)
+    if not quiet:
+        click.echo(summary(0, answer.outputs, 0, perf_counter() - started), err=True)
+    return True
+
+
+def _stamp(content: Content, options, clinic_path: Path | None, request: str,
+           report: BuildReport) -> None:
+    """Record a build that wrote all it was asked for, so that the same build with nothing
+    changed is answered at once."""
+    from leaflets.build.stamp import record, watched
+
+    config = content.project.config
+    profile = clinic_path or (config.clinic and content.project.root / config.clinic)
+    warnings = _warnings_text([*content.project.warnings, *content.warnings])
+    record(content.project.root, request, watched(content.project, options, profile),
+           content.project.output_dir, [*report.up_to_date, *report.rendered], warnings)
 
 
 def _hyphenation_line(content) -> str:

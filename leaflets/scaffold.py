@@ -141,7 +141,7 @@ def new_project(folder: Path, base_url: str | None = None, region: str | None = 
     written = [folder / CONFIG_NAME, folder / ".gitignore"]
     folder.mkdir(parents=True, exist_ok=True)
     written[0].write_text(_settings_text(base_url, region), encoding="utf-8")
-    written[1].write_text("/output/\n", encoding="utf-8")
+    written[1].write_text("/output/\n/.leaflets-cache/\n", encoding="utf-8")
     for source in sources:
         target = folder / "content" / source.relative_to(STARTER / "content")
         target.parent.mkdir(parents=True, exist_ok=True)

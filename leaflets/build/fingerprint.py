@@ -7,58 +7,22 @@ restored CI cache or a copied project keeps its fingerprints.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from leaflets import __version__
+from leaflets.build.digest import (bytes_digest, file_digest, output_environment,
+                                   package_versions, payload_digest, settings_files,
+                                   tree_files)
 from leaflets.content.pictures import PICTURES_DIR, picture_path
-from leaflets.content.project import ASSETS, CONFIG_NAME, PACKAGE_ROOT, Project, region_files
+from leaflets.content.project import ASSETS, PACKAGE_ROOT, Project, region_files
 from leaflets.content.tree import LOCALES_DIR, TOPIC_FILE
 
 if TYPE_CHECKING:
     from leaflets.outputs import LeafletKey, RenderOptions
     from leaflets.content.tree import Content
-
-# Packages whose version changes the bytes of a leaflet, so a new version re-renders.
-OUTPUT_PACKAGES = ("weasyprint", "pydyf", "babel", "segno", "pyphen", "jinja2")
-# Environment variables that reach the output (fixed PDF dates for reproducible builds).
-OUTPUT_ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
-
-
-def _digest(payload: object) -> str:
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def bytes_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def tree_files(folder: Path, skip: Iterable[str] = ()) -> list[Path]:
-    """Every file under a folder in sorted order, leaving out hidden and cache files."""
-    skipped = set(skip)
-    return sorted(
-        path for path in folder.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") or part == "__pycache__" or part in skipped
-                    for part in path.relative_to(folder).parts)
-    )
-
-
-def package_versions() -> dict[str, str]:
-    found = {}
-    for name in OUTPUT_PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "absent"
-    return found
 
 
 def options_parameters(options: RenderOptions) -> dict[str, object]:
@@ -93,20 +57,11 @@ class Fingerprints:
     def file(self, path: Path) -> str:
         """The digest of one file's bytes; a missing file has a digest too."""
         if path not in self._files:
-            try:
-                self._files[path] = bytes_digest(path.read_bytes())
-            except FileNotFoundError:
-                self._files[path] = "missing"
+            self._files[path] = file_digest(path)
         return self._files[path]
 
     def files(self, paths: Iterable[Path]) -> dict[str, str]:
         return {self.label(path): self.file(path) for path in paths}
-
-    def settings_files(self) -> list[Path]:
-        """leaflets.yaml and the settings beside it, such as a clinic profile."""
-        root = self.project.root
-        return sorted({root / CONFIG_NAME, *(p for p in root.glob("*.yaml")
-                                             if not p.name.startswith("."))})
 
     def template_files(self) -> list[Path]:
         """Templates and stylesheets; pictures are inputs only of the leaflets showing them."""
@@ -116,14 +71,14 @@ class Fingerprints:
     @cached_property
     def shared(self) -> str:
         """The inputs every output depends on: settings, templates, fonts, code, versions."""
-        return _digest({
-            "settings": self.files(self.settings_files()),
+        return payload_digest({
+            "settings": self.files(settings_files(self.project.root)),
             "templates": self.files(self.template_files()),
             "assets": self.files(tree_files(ASSETS)),
             "code": self.files(tree_files(PACKAGE_ROOT, skip=["assets", "templates", "starter"])),
             "leaflets": __version__,
             "packages": package_versions(),
-            "environment": {name: os.environ.get(name) for name in OUTPUT_ENVIRONMENT},
+            "environment": output_environment(),
         })
 
     def leaflet_inputs(self, content: Content, key: LeafletKey) -> list[Path]:
@@ -137,5 +92,5 @@ class Fingerprints:
 
     def of(self, inputs: Iterable[Path], parameters: Mapping[str, object]) -> str:
         """The fingerprint of one output: shared inputs, its own files and its parameters."""
-        return _digest({"shared": self.shared, "files": self.files(inputs),
+        return payload_digest({"shared": self.shared, "files": self.files(inputs),
                         "parameters": dict(parameters)})

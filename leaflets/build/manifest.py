@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from leaflets.build.fingerprint import bytes_digest
+from leaflets.build.digest import bytes_digest
 from leaflets.build.jobs import OutputJob, Shard
 from leaflets.build.write import write_all
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from leaflets.build.fingerprint import bytes_digest
+from leaflets.build.digest import bytes_digest
 from leaflets.build.jobs import OutputJob, Shard
 from leaflets.build.manifest import Manifest, Record, manifest_path
 
