@@ -3,17 +3,20 @@ parallel), then write them all and record their inputs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import tempfile
+from collections import ChainMap
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from leaflets.build.jobs import OutputJob, Shard, shard_slice
-from leaflets.build.fingerprint import bytes_digest
+from leaflets.build.digest import bytes_digest
 from leaflets.build.manifest import Manifest, Record
 from leaflets.build.plan import plan
 from leaflets.build.pool import Rendered, render_one, rendering
 from leaflets.build.progress import Progress, Silent
-from leaflets.build.write import recover, write_all
+from leaflets.build.stamp import forget
+from leaflets.build.write import file_size_errors, recover, write_all
 from leaflets.content.tree import Content
 from leaflets.errors import LeafletsError
 from leaflets.outputs import LeafletKey, RenderOptions
@@ -38,9 +41,50 @@ class BuildReport:
     failures: list[str] = field(default_factory=list)
 
 
+class Spool(Mapping[Path, bytes]):
+    """Rendered outputs wait on disk for the write phase, so the main process's memory does
+    not grow with the library (the outputs of 2,000 leaflets are some 150 MB)."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.output_dir = output_dir
+        self.digests: dict[str, str] = {}  # output → the digest of its bytes
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._kept: dict[Path, Path | bytes] = {}
+
+    def keep(self, output: str, data: bytes) -> None:
+        """On disk if it can be; a spool that cannot be written (a full disk, `ulimit -f`)
+        keeps the bytes in memory, and the write phase reports what stops it."""
+        self.digests[output] = bytes_digest(data)
+        try:
+            with file_size_errors():
+                if self._folder is None:
+                    self._folder = tempfile.TemporaryDirectory(prefix="leaflets-spool-")
+                spooled = Path(self._folder.name) / str(len(self._kept))
+                spooled.write_bytes(data)
+        except OSError:
+            self._kept[self.output_dir / output] = data
+        else:
+            self._kept[self.output_dir / output] = spooled
+
+    def __getitem__(self, target: Path) -> bytes:
+        kept = self._kept[target]
+        return kept if isinstance(kept, bytes) else kept.read_bytes()
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._kept)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def close(self) -> None:
+        if self._folder is not None:
+            self._folder.cleanup()
+
+
 def render_stale(jobs: list[OutputJob], pdf_sizes: Mapping[str, int], settings: BuildSettings,
-                 progress: Progress) -> list[Rendered]:
-    """Render the PDFs in worker processes, and the pages in this one meanwhile.
+                 progress: Progress, spool: Spool) -> list[Rendered]:
+    """Render the PDFs in worker processes, and the pages in this one meanwhile; the bytes
+    go to the spool, the outcomes keep only the errors.
 
     A leaflet's page shows its PDF's size, so it waits for its PDF unless that PDF is up to
     date (its size in `pdf_sizes`); those pages render while the first PDFs are on their
@@ -49,7 +93,9 @@ def render_stale(jobs: list[OutputJob], pdf_sizes: Mapping[str, int], settings: 
     outcomes: list[Rendered] = []
 
     def done(outcome: Rendered) -> None:
-        outcomes.append(outcome)
+        if outcome.error is None:
+            spool.keep(outcome.job.output, outcome.data)
+        outcomes.append(replace(outcome, data=b""))
         progress.advance(outcome.job.output, failed=outcome.error is not None)
 
     waiting: dict[str, list[OutputJob]] = {}  # PDF output → the pages that show its size
@@ -80,21 +126,23 @@ def _render_page(job: OutputJob, pdf_sizes: Mapping[str, int]) -> Rendered:
 
 
 def write_and_record(manifest: Manifest, current: Iterable[OutputJob],
-                     rendered: list[tuple[OutputJob, bytes]], shard: Shard | None,
-                     replaced: Iterable[str] = ()) -> list[Path]:
-    """Write every rendered output and the manifest recording all of this build's outputs,
-    and remove the `replaced` outputs, in one write phase: all of it, or (on a failure or a
-    signal) none."""
-    files = {manifest.output_dir / job.output: data for job, data in rendered}
+                     rendered: list[OutputJob], spool: Spool, shard: Shard | None,
+                     replaced: Iterable[str] = (), root: Path | None = None) -> list[Path]:
+    """Write every rendered output (its bytes in the spool) and the manifest recording all
+    of this build's outputs, and remove the `replaced` outputs, in one write phase: all of
+    it, or (on a failure or a signal) none. Anything to write first clears the stamp of the
+    project at `root`."""
     replaced = sorted(replaced)
     manifest.forget(replaced)
     records, removals = manifest.changes(shard, {
         **{job.output: manifest.current_record(job) for job in current},
-        **{job.output: Record(job.fingerprint, bytes_digest(data)) for job, data in rendered},
+        **{job.output: Record(job.fingerprint, spool.digests[job.output]) for job in rendered},
     })
-    write_all(manifest.output_dir, {**files, **records},
-              [*removals, *(manifest.output_dir / output for output in replaced)])
-    return list(files)
+    removals = [*removals, *(manifest.output_dir / output for output in replaced)]
+    if root is not None and (spool or records or removals):
+        forget(root)
+    write_all(manifest.output_dir, ChainMap(records, spool), removals)
+    return list(spool)
 
 
 def _sizes_on_disk(manifest: Manifest, current: Iterable[OutputJob]) -> dict[str, int]:
@@ -121,13 +169,18 @@ def build(content: Content, keys: Iterable[LeafletKey], *, options: RenderOption
     current = set() if settings.force else {job for job in jobs if manifest.is_current(job)}
     stale = [job for job in jobs if job not in current]
     report = BuildReport(up_to_date=sorted(job.output for job in current))
-    outcomes = render_stale(stale, _sizes_on_disk(manifest, current), settings,
-                            progress) if stale else []
-    report.rendered = [o.job.output for o in outcomes if o.error is None]
-    report.failures = [o.error for o in outcomes if o.error is not None]
-    if report.failures and not settings.keep_going:
-        return report
-    rendered = [(o.job, o.data) for o in outcomes if o.error is None]
-    replaced = [output for job in jobs for output in job.removes]
-    report.written = write_and_record(manifest, current, rendered, settings.shard, replaced)
+    spool = Spool(output_dir)
+    try:
+        outcomes = render_stale(stale, _sizes_on_disk(manifest, current), settings,
+                                progress, spool) if stale else []
+        report.rendered = [o.job.output for o in outcomes if o.error is None]
+        report.failures = [o.error for o in outcomes if o.error is not None]
+        if report.failures and not settings.keep_going:
+            return report
+        rendered = [o.job for o in outcomes if o.error is None]
+        replaced = [output for job in jobs for output in job.removes]
+        report.written = write_and_record(manifest, current, rendered, spool, settings.shard,
+                                          replaced, content.project.root)
+    finally:
+        spool.close()
     return report

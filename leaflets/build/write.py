@@ -85,7 +85,7 @@ def write_all(folder: Path, files: Mapping[Path, bytes], removals: Sequence[Path
     """
     if not files and not removals:
         return
-    with signals_deferred(), _file_size_errors():
+    with signals_deferred(), file_size_errors():
         phase = _Phase(folder)
         try:
             phase.run(files, removals)
@@ -300,7 +300,7 @@ def _recover(folder: Path, journal: Path) -> None:
 
 
 @contextmanager
-def _file_size_errors() -> Iterator[None]:
+def file_size_errors() -> Iterator[None]:
     """Over the file-size limit (ulimit -f), a write fails with EFBIG instead of killing us."""
     if threading.current_thread() is not threading.main_thread():
         yield
