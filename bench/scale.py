@@ -157,6 +157,7 @@ def main() -> None:
             space = Space(Path(scratch), size, arguments.languages)
             print(f"  {space.leaflets} leaflets ...", file=sys.stderr)
             results.append(measure_size(space, arguments.jobs, arguments.runs))
+            print(f"  {json.dumps(results[-1])}", file=sys.stderr, flush=True)
     print(report(results, arguments.jobs, arguments.library))
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
