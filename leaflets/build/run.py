@@ -3,12 +3,11 @@ parallel), then write them all and record their inputs."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections import ChainMap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from leaflets.build.jobs import OutputJob, Shard, shard_slice
 from leaflets.build.digest import bytes_digest
@@ -44,43 +43,32 @@ class BuildReport:
 
 class Spool(Mapping[Path, bytes]):
     """Rendered outputs wait on disk for the write phase, so the main process's memory does
-    not grow with the library (the outputs of 2,000 leaflets are some 150 MB).
-
-    One anonymous temporary file holds them all: it has no name, so a build killed on the
-    spot (kill -9) leaves nothing behind, and it needs one file descriptor however many.
-    """
+    not grow with the library (the outputs of 2,000 leaflets are some 150 MB)."""
 
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = output_dir
         self.digests: dict[str, str] = {}  # output → the digest of its bytes
-        self._file: IO[bytes] | None = None
-        self._kept: dict[Path, tuple[int, int] | bytes] = {}  # (offset, length) in the file
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._kept: dict[Path, Path | bytes] = {}
 
     def keep(self, output: str, data: bytes) -> None:
         """On disk if it can be; a spool that cannot be written (a full disk, `ulimit -f`)
         keeps the bytes in memory, and the write phase reports what stops it."""
         self.digests[output] = bytes_digest(data)
-        target = self.output_dir / output
         try:
             with file_size_errors():
-                if self._file is None:
-                    self._file = tempfile.TemporaryFile(prefix="leaflets-spool-")
-                offset = self._file.seek(0, os.SEEK_END)
-                self._file.write(data)
-                self._file.flush()
+                if self._folder is None:
+                    self._folder = tempfile.TemporaryDirectory(prefix="leaflets-spool-")
+                spooled = Path(self._folder.name) / str(len(self._kept))
+                spooled.write_bytes(data)
         except OSError:
-            self._kept[target] = data
+            self._kept[self.output_dir / output] = data
         else:
-            self._kept[target] = (offset, len(data))
+            self._kept[self.output_dir / output] = spooled
 
     def __getitem__(self, target: Path) -> bytes:
         kept = self._kept[target]
-        if isinstance(kept, bytes):
-            return kept
-        offset, length = kept
-        assert self._file is not None
-        self._file.seek(offset)
-        return self._file.read(length)
+        return kept if isinstance(kept, bytes) else kept.read_bytes()
 
     def __iter__(self) -> Iterator[Path]:
         return iter(self._kept)
@@ -89,8 +77,8 @@ class Spool(Mapping[Path, bytes]):
         return len(self._kept)
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
+        if self._folder is not None:
+            self._folder.cleanup()
 
 
 def render_stale(jobs: list[OutputJob], pdf_sizes: Mapping[str, int], settings: BuildSettings,
