@@ -125,3 +125,21 @@ def test_text_in_every_field_is_only_ever_text(project, note: str, patient_name:
         assert "".join(elements(print_html).h1) == title
     finally:
         shutil.rmtree(root)
+
+
+def _cut(*lengths: int) -> list[list[int]]:
+    from types import SimpleNamespace
+    from leaflets.render.html import halves
+    items = [SimpleNamespace(text="x" * length, action=None) for length in lengths]
+    return [[len(item.text) for item in half] for half in halves(items, "text", "action", width=10)]
+
+
+def test_halves_leave_the_taller_column_shortest_and_the_first_column_the_taller():
+    assert _cut(10, 10, 10) == [[10, 10], [10]]
+    assert _cut(60, 50, 50) == [[60], [50, 50]]  # 6 lines against 10: better than 11 against 5
+    assert _cut(100, 1, 1, 1, 1) == [[100], [1, 1, 1, 1]]
+    assert _cut(5, 5, 5, 5) == [[5, 5], [5, 5]]
+
+
+def test_halves_drop_an_empty_second_half():
+    assert _cut(30) == [[30]] and _cut() == []

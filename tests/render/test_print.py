@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -196,3 +197,23 @@ def test_red_flag_tiers_survive_greyscale(built):
             other = other.resize(icon.size)
             differing = ImageChops.difference(icon, other).histogram()[255]
             assert differing > 0.15 * icon.width * icon.height, "two tiers share a shape"
+
+
+def test_sources_are_numbered_on_and_read_down_each_column(built):
+    """The sources list, cut in two and set side by side (one under the other in large print):
+    every number from 1 once, in order down the first column, then down the second."""
+    key, options, path = built
+    name = translator(CONTENT, key.lang)("sources")
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[-1]
+        heading = next(line for line in page.extract_text_lines()
+                       if line["text"] in (name, name[::-1]))  # pdfplumber reverses Arabic
+        words = [word for word in page.extract_words() if word["top"] > heading["bottom"]]
+    column = {id(word): int(word["x0"] > page.width / 2) for word in words}
+    marks = [word for word in words if re.fullmatch(r"\d{1,2}\.", word["text"])
+             and not any(abs(other["top"] - word["top"]) < 2 and other["x0"] < word["x0"]
+                         and column[id(other)] == column[id(word)] for other in words)]
+    assert len({column[id(mark)] for mark in marks}) == (1 if options.large_print else 2)
+    order = sorted(marks, key=lambda mark: (column[id(mark)], mark["top"]))
+    numbers = [int(mark["text"][:-1]) for mark in order]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 2, numbers
