@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import operator
-from itertools import accumulate
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Sequence, TypeVar
 
