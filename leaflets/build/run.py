@@ -3,11 +3,12 @@ parallel), then write them all and record their inputs."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections import ChainMap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import IO, Iterable, Iterator, Mapping
 
 from leaflets.build.jobs import OutputJob, Shard, shard_slice
 from leaflets.build.digest import bytes_digest
@@ -43,32 +44,44 @@ class BuildReport:
 
 class Spool(Mapping[Path, bytes]):
     """Rendered outputs wait on disk for the write phase, so the main process's memory does
-    not grow with the library (the outputs of 2,000 leaflets are some 150 MB)."""
+    not grow with the library (the outputs of 2,000 leaflets are some 150 MB).
+
+    One anonymous temporary file holds them all: it has no name, so a build killed on the
+    spot (kill -9) leaves nothing behind, and it needs one file descriptor however many.
+    Unbuffered: what a write could not put on disk is known at once, never at close.
+    """
 
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = output_dir
         self.digests: dict[str, str] = {}  # output → the digest of its bytes
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self._kept: dict[Path, Path | bytes] = {}
+        self._file: IO[bytes] | None = None
+        self._end = 0
+        self._kept: dict[Path, tuple[int, int] | bytes] = {}  # (offset, length) in the file
 
     def keep(self, output: str, data: bytes) -> None:
         """On disk if it can be; a spool that cannot be written (a full disk, `ulimit -f`)
         keeps the bytes in memory, and the write phase reports what stops it."""
         self.digests[output] = bytes_digest(data)
+        target = self.output_dir / output
         try:
             with file_size_errors():
-                if self._folder is None:
-                    self._folder = tempfile.TemporaryDirectory(prefix="leaflets-spool-")
-                spooled = Path(self._folder.name) / str(len(self._kept))
-                spooled.write_bytes(data)
+                if self._file is None:
+                    self._file = tempfile.TemporaryFile(prefix="leaflets-spool-", buffering=0)
+                if os.pwrite(self._file.fileno(), data, self._end) != len(data):
+                    raise OSError("the spool is full")
         except OSError:
-            self._kept[self.output_dir / output] = data
+            self._kept[target] = data
         else:
-            self._kept[self.output_dir / output] = spooled
+            self._kept[target] = (self._end, len(data))
+            self._end += len(data)
 
     def __getitem__(self, target: Path) -> bytes:
         kept = self._kept[target]
-        return kept if isinstance(kept, bytes) else kept.read_bytes()
+        if isinstance(kept, bytes):
+            return kept
+        offset, length = kept
+        assert self._file is not None
+        return os.pread(self._file.fileno(), length, offset)
 
     def __iter__(self) -> Iterator[Path]:
         return iter(self._kept)
@@ -77,8 +90,8 @@ class Spool(Mapping[Path, bytes]):
         return len(self._kept)
 
     def close(self) -> None:
-        if self._folder is not None:
-            self._folder.cleanup()
+        if self._file is not None:
+            self._file.close()
 
 
 def render_stale(jobs: list[OutputJob], pdf_sizes: Mapping[str, int], settings: BuildSettings,

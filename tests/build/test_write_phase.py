@@ -192,6 +192,24 @@ def test_a_build_removes_what_a_killed_build_left_behind(built):
     assert not [name for name in files if name.endswith((".tmp", ".old"))]
 
 
+def test_a_build_killed_while_rendering_leaves_nothing_in_the_temporary_folder(built,
+                                                                              tmp_path: Path):
+    """The rendered outputs wait in one anonymous temporary file, which dies with the build."""
+    root, _ = built
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temporary), "CI": "true"}
+    process = subprocess.Popen([sys.executable, "-m", "leaflets", "build", "--jobs", "1"],
+                               cwd=root, env=environment, stderr=subprocess.PIPE, text=True)
+    for line in process.stderr:  # one progress line per output rendered
+        if line.startswith("[2/"):  # two outputs wait in the spool
+            break
+    process.kill()
+    process.communicate()
+    assert process.returncode == -signal.SIGKILL
+    assert not [path.name for path in temporary.iterdir() if "leaflets" in path.name]
+
+
 def killed_at_step(folder: Path, files: dict[Path, bytes], step: int) -> bool:
     """Write in a forked child that SIGKILLs itself right after its `step`-th link or rename
     of an output; return whether it was killed."""
