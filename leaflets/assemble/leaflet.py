@@ -115,8 +115,9 @@ def _dose(t: Translator, hold: int | None, repeats: int | None) -> str:
         parts.append(t.plural("hold_seconds", hold))
     if repeats:
         parts.append(t.plural("repeat_times", repeats))
-    # each part stays whole on its line ("Do it 3 times"), the lines breaking after a "·"
-    return " · ".join(part.replace(" ", "\u00a0") for part in parts)
+    # A number keeps its unit (the plural forms glue them) and a "·" ends its line, never
+    # starts one; the words may wrap, as a 4-step diagram's narrow columns need in Dutch.
+    return "\u00a0· ".join(parts)
 
 
 URGENT_TIERS = ("today", "emergency")

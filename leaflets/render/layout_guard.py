@@ -7,6 +7,7 @@ reported with the page and section it is in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -26,7 +27,8 @@ TOLERANCE_PX = 0.5
 class LayoutProblem:
     page: int
     section: str
-    kind: str  # "overflow", "edge", "size", "hyphen", "qr", "lone", "apart" or "stranded"
+    # "overflow", "edge", "size", "hyphen", "qr", "lone", "separator", "apart" or "stranded"
+    kind: str
     message: str
 
     def __str__(self) -> str:
@@ -119,8 +121,12 @@ AUTO_HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
 # Where a word broken by hyphenation hurts most: headings, the summary, captions, the
 # checklist and the red flags.
 PROTECTED = ("h1", "h2", "h3", "figcaption", "summary", "ticks", "tier")
-# Where a line must not hold a lone word or citation mark: the red flags and the captions.
-NO_LONE_WORD = ("figcaption", "tier")
+# Where a line must not hold a lone word or citation mark: the red flags, the captions and
+# what a ticked checklist item asks.
+LONE_WORD_PLACES = {"figcaption": "caption", "tier": "red flag",
+                    "tick-action": "checklist item's action"}
+SEPARATOR = "·"  # between a dose's parts, or a review line's: it ends a line, never starts one
+NUMBER_AT_END = re.compile(r"\d\W*$")
 GLUE = "\u2060\u2066\u2067\u2068\u2069"  # joiners and isolates: no width, not words
 
 
@@ -165,12 +171,27 @@ def _lone_last_lines(box: boxes.Box) -> Iterator[str]:
 def _lone_words(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
     """A red flag or caption whose last line holds one word or only its citation mark."""
     for name, box, _ in _marks(page):
-        if name in NO_LONE_WORD:
+        if name in LONE_WORD_PLACES:
             for word in _lone_last_lines(box):
                 yield LayoutProblem(number, "page", "lone",
                                     f"'{_excerpt(word)}' stands alone on the last line of a "
-                                    f"{'caption' if name == 'figcaption' else 'red flag'}; "
+                                    f"{LONE_WORD_PLACES[name]}; "
                                     "a reader may miss it: reword the sentence")
+
+
+def _separator_breaks(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
+    """A line that starts with a "·" (as "… · Next review due" may), or a dose ("Hold for 5
+    seconds · Do it 3 times") with a line that ends in a number parted from its unit."""
+    for name, box, _ in _marks(page):
+        lines = [box] if name == "line" else \
+            [b for b in box.descendants() if isinstance(b, boxes.LineBox)] if name == "dose" else []
+        for line in lines:
+            words = "".join(c for c in _line_text(line) if c not in GLUE).strip()
+            if words.startswith(SEPARATOR) or (name == "dose" and NUMBER_AT_END.search(words)):
+                yield LayoutProblem(number, "page", "separator",
+                                    f"a line breaks at '{_excerpt(words)}'; a '{SEPARATOR}' ends "
+                                    "its line and a dose's number keeps its unit: join them "
+                                    "with no-break spaces")
 
 
 def _page_rules(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
@@ -235,7 +256,8 @@ def _stranded_headings(number: int, page: boxes.PageBox) -> Iterator[LayoutProbl
 def layout_problems(document: weasyprint.Document, min_pt: float) -> list[LayoutProblem]:
     """Overflow, text too near the paper's edge or smaller than `min_pt`, and broken rules
     of print design: hyphens in protected text, a lone word or citation mark on the last line
-    of a red flag or caption, a small QR code, help split from its tiers, a heading
+    of a red flag, caption or checklist action, a line that starts with a "·", a
+    dose's number parted from its unit, a small QR code, help split from its tiers, a heading
     stranded at the foot of a page.
 
     The first problem of each kind per page and section, so that one long word does not
@@ -248,6 +270,7 @@ def layout_problems(document: weasyprint.Document, min_pt: float) -> list[Layout
             first.setdefault((problem.page, problem.section, problem.kind), problem)
         for problem in (*_page_rules(number, page._page_box),
                         *_lone_words(number, page._page_box),
+                        *_separator_breaks(number, page._page_box),
                         *_stranded_headings(number, page._page_box)):
             first.setdefault((problem.page, problem.section, problem.kind), problem)
     for problem in _apart(document):

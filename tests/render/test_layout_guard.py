@@ -32,7 +32,7 @@ def test_overflow_in_the_masthead_and_the_running_footer_is_found(tiny_project: 
     result = run("--project", tiny_project, "build", "--paper", "letter")
     assert result.exit_code == 1
     assert "section 'masthead'" in result.stderr
-    assert f"section 'page footer': '{LONG_NUMBER[:39]}…' runs 22.0 mm off the paper; " \
+    assert f"section 'page footer': '{LONG_NUMBER[:39]}…' runs 23.7 mm off the paper; " \
         "office printers need 12 mm" in result.stderr
 
 
@@ -114,3 +114,42 @@ def test_a_heading_stranded_at_the_foot_of_a_page_is_refused(tiny_project: Path)
     assert result.exit_code == 1
     assert "section 'what': the heading 'What it is' ends the page and its text starts on " \
         "the next" in result.stderr
+
+
+def _dose_problems(dose: str) -> list[str]:
+    """The guard's dose problems for a caption's dose set at widths from 20 to 60 mm."""
+    from leaflets.render.engine import weasyprint
+    from leaflets.render.layout_guard import layout_problems
+
+    found = []
+    for width in range(20, 61, 2):
+        html = (f'<figcaption style="width: {width}mm; font: bold 11.5pt sans-serif">Lean in.'
+                f'<span class="dose" style="display: block">{dose}</span></figcaption>')
+        document = weasyprint.HTML(string=html).render()
+        found += [p.message for p in layout_problems(document, 9) if p.kind == "separator"]
+    return found
+
+
+def test_a_dose_broken_before_its_separator_or_after_a_number_is_refused():
+    """With plain spaces, as the dose once had, some width starts a line with "·" or parts
+    "5" from "seconds"; with the no-break spaces the leaflets use, no width does."""
+    found = _dose_problems("Hold for 5 seconds · Do it 3 times")
+    assert any("a line breaks at '· Do it 3 times'" in message for message in found)
+    assert any("a line breaks at 'Hold for 5'" in message for message in found)
+    assert _dose_problems("Hold for 5\u00a0seconds\u00a0· Do it 3\u00a0times") == []
+
+
+def test_a_lone_word_at_the_end_of_a_checklist_action_is_refused(tiny_project: Path):
+    """Without glue_last_word, "If you tick this, get help today." leaves "today." alone on
+    its last line in a narrow checklist, as Arabic's "اليوم." once was."""
+    (tiny_project / "templates/partials").mkdir(parents=True)
+    partial = (REPO / "templates/partials/checklist.html").read_text()
+    (tiny_project / "templates/partials/checklist.html").write_text(
+        partial.replace("{{ item.action|glue_last_word }}", "{{ item.action }}"))
+    _own_stylesheet(tiny_project, "print.css", ".tick-action { width: 29mm; }\n")
+    result = run("--project", tiny_project, "build")
+    assert result.exit_code == 1
+    assert "'today.' stands alone on the last line of a checklist item's action; a reader " \
+        "may miss it: reword the sentence" in result.stderr
+    (tiny_project / "templates/partials/checklist.html").unlink()  # the glue is back
+    assert run("--project", tiny_project, "build", "-q").exit_code == 0

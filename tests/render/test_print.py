@@ -8,7 +8,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pdfplumber
 import pypdfium2
 import pytest
 import zxingcpp
@@ -19,7 +18,7 @@ from leaflets.outputs import leaflet_url
 from leaflets.render.layout_guard import MIN_LARGE_PRINT_TEXT_PT, MIN_TEXT_PT
 
 from conftest import built_pdfs
-from pdf_tools import TextRun, render_gray, text_runs
+from pdf_tools import Char, TextRun, chars, render_gray, text_runs
 from render.test_pdf import CONTENT, KEYS
 
 MM_PER_INCH = 25.4
@@ -81,21 +80,19 @@ def _line_lengths(path: Path, size_pt: float) -> list[int]:
     """Characters in each line of text set at `size_pt`, a line being one baseline in one
     column (a gap wider than 5 mm starts another column)."""
     lengths = []
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            rows: dict[int, list[dict]] = {}
-            for char in page.chars:
-                if abs(char["size"] - size_pt) < 0.05:
-                    rows.setdefault(round(char["bottom"]), []).append(char)
-            for chars in rows.values():
-                chars.sort(key=lambda char: char["x0"])
-                count = 1
-                for before, char in zip(chars, chars[1:]):
-                    if char["x0"] - before["x1"] > 5 / MM_PER_INCH * 72:
-                        lengths.append(count)
-                        count = 0
-                    count += 1
+    rows: dict[tuple[int, int], list[Char]] = {}
+    for char in chars(path):
+        if abs(char.size_pt - size_pt) < 0.05:
+            rows.setdefault((char.page, round(char.bottom)), []).append(char)
+    for row in rows.values():
+        row.sort(key=lambda char: char.x0)
+        count = 1
+        for before, char in zip(row, row[1:]):
+            if char.x0 - before.x1 > 5 / MM_PER_INCH * 72:
                 lengths.append(count)
+                count = 0
+            count += 1
+        lengths.append(count)
     return lengths
 
 
@@ -104,7 +101,7 @@ def test_body_text_is_measured(built):
     key, options, path = built
     if options.large_print or key.audience == "clinician":
         return
-    body = [run for run in text_runs(path) if _is_body(run)]
+    body = [run for run in shared_runs(path) if _is_body(run)]
     assert min(run.size_pt for run in body) >= 11.5 - 0.01
     lengths = _line_lengths(path, 11.5)
     assert len(lengths) > 50 and max(lengths) <= 90, sorted(lengths)[-5:]
@@ -199,21 +196,40 @@ def test_red_flag_tiers_survive_greyscale(built):
             assert differing > 0.15 * icon.width * icon.height, "two tiers share a shape"
 
 
+def _words(found: list[Char]) -> list[Char]:
+    """Glyphs joined into words: a space, another line or a gap of 3 pt ends a word."""
+    words: list[list[Char]] = [[]]
+    for char in found:
+        last = words[-1][-1] if words[-1] else None
+        if last and (char.text.isspace() or abs(char.bottom - last.bottom) > 1
+                     or char.x0 - last.x1 > 3):
+            words.append([])
+        if not char.text.isspace():
+            words[-1].append(char)
+    return [Char(word[0].page, "".join(char.text for char in word), word[0].size_pt,
+                 min(char.x0 for char in word), max(char.x1 for char in word),
+                 min(char.top for char in word), max(char.bottom for char in word))
+            for word in words if word]
+
+
 def test_sources_are_numbered_on_and_read_down_each_column(built):
     """The sources list, cut in two and set side by side (one under the other in large print):
     every number from 1 once, in order down the first column, then down the second."""
     key, options, path = built
     name = translator(CONTENT, key.lang)("sources")
-    with pdfplumber.open(path) as pdf:
-        page = pdf.pages[-1]
-        heading = next(line for line in page.extract_text_lines()
-                       if line["text"] in (name, name[::-1]))  # pdfplumber reverses Arabic
-        words = [word for word in page.extract_words() if word["top"] > heading["bottom"]]
-    column = {id(word): int(word["x0"] > page.width / 2) for word in words}
-    marks = [word for word in words if re.fullmatch(r"\d{1,2}\.", word["text"])
-             and not any(abs(other["top"] - word["top"]) < 2 and other["x0"] < word["x0"]
-                         and column[id(other)] == column[id(word)] for other in words)]
-    assert len({column[id(mark)] for mark in marks}) == (1 if options.large_print else 2)
-    order = sorted(marks, key=lambda mark: (column[id(mark)], mark["top"]))
-    numbers = [int(mark["text"][:-1]) for mark in order]
+    pages = chars(path)
+    words = _words([char for char in pages if char.page == pages[-1].page])
+    lines: dict[int, list[Char]] = {}
+    for word in words:
+        lines.setdefault(round(word.bottom), []).append(word)
+    heading = next(bottom for bottom, line in lines.items()
+                   if " ".join(word.text for word in line) in (name, name[::-1]))
+    words = [word for word in words if word.bottom > heading + 1]  # below its line
+    half = pypdfium2.PdfDocument(path)[0].get_width() / 2
+    marks = [word for word in words if re.fullmatch(r"\d{1,2}\.", word.text)
+             and not any(abs(other.top - word.top) < 2 and other.x0 < word.x0
+                         and (other.x0 > half) == (word.x0 > half) for other in words)]
+    assert len({mark.x0 > half for mark in marks}) == (1 if options.large_print else 2)
+    order = sorted(marks, key=lambda mark: (mark.x0 > half, mark.top))
+    numbers = [int(mark.text[:-1]) for mark in order]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 2, numbers
