@@ -236,7 +236,8 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
         return
     content = _content(ctx, strict=strict, keep_going=keep_going)
     report, options = _full_build(content, (languages, topics, audiences), paper, large_print,
-                                  clinic_path, (jobs, force, shard, keep_going), quiet)
+                                  clinic_path, quiet, jobs=jobs, force=force, shard=shard,
+                                  keep_going=keep_going)
     _print_report(report, quiet, perf_counter() - started)
     if report.failures or content.errors:
         if not keep_going:
@@ -246,8 +247,8 @@ def build(ctx: click.Context, languages: tuple[str, ...], topics: tuple[str, ...
 
 
 def _full_build(content: Content, chosen: tuple[tuple[str, ...], ...], paper: str | None,
-                large_print: bool, clinic_path: Path | None,
-                how: tuple[int | None, bool, Shard | None, bool], quiet: bool):
+                large_print: bool, clinic_path: Path | None, quiet: bool, *,
+                jobs: int | None, force: bool, shard: Shard | None, keep_going: bool):
     """Plan, render and write: the build's report, and the options it rendered with."""
     from leaflets.build.pool import available_cores
     from leaflets.build.progress import progress_for
@@ -257,7 +258,6 @@ def _full_build(content: Content, chosen: tuple[tuple[str, ...], ...], paper: st
 
     options = RenderOptions(paper or content.project.config.paper, large_print,
                             load_clinic(content.project, clinic_path))
-    jobs, force, shard, keep_going = how
     settings = BuildSettings(jobs=jobs or available_cores(), force=force, shard=shard,
                              keep_going=keep_going)
     report = run_build(content, _selected(content, *chosen), options=options, settings=settings,

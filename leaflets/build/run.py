@@ -48,7 +48,8 @@ class Spool(Mapping[Path, bytes]):
 
     One anonymous temporary file holds them all: it has no name, so a build killed on the
     spot (kill -9) leaves nothing behind, and it needs one file descriptor however many.
-    Unbuffered: what a write could not put on disk is known at once, never at close.
+    Written with pwrite, its count checked: what could not go on disk is known at once,
+    and closing has nothing left to flush into a file-size limit.
     """
 
     def __init__(self, output_dir: Path) -> None:

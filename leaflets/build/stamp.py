@@ -27,7 +27,7 @@ from leaflets import __version__
 from leaflets.build.digest import (file_digest, output_environment, package_versions,
                                    payload_digest, settings_files, tree_files)
 from leaflets.build.manifest import manifest_paths
-from leaflets.build.write import JOURNAL
+from leaflets.build.write import JOURNAL, replace_file
 
 if TYPE_CHECKING:
     from leaflets.content.project import Project
@@ -145,8 +145,6 @@ def record(root: Path, key: str, watched: Watched, output_dir: Path,
     path = root / STAMP
     try:
         path.parent.mkdir(exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"format": FORMAT, "entries": entries}), encoding="utf-8")
-        temporary.replace(path)
+        replace_file(path, json.dumps({"format": FORMAT, "entries": entries}).encode())
     except OSError:
         pass

@@ -77,6 +77,17 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_all(path.parent, {path: data})
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """One file replaced whole, without the write phase's journal and lock: for a file only
+    this program reads (the build stamp), where the old file or the new is all that matters."""
+    staged = _stage(path, data)
+    try:
+        os.replace(staged, path)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+
+
 def write_all(folder: Path, files: Mapping[Path, bytes], removals: Sequence[Path] = ()) -> None:
     """Put every file in place and remove `removals`, or change nothing and raise WriteError.
 
