@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, run
 
 LONG_NUMBER = "0800" + "1234567890" * 12
@@ -91,19 +93,28 @@ def test_an_automatic_hyphen_in_a_red_flag_is_refused(tiny_project: Path):
         "their words whole" in result.stderr
 
 
-def test_a_lone_word_at_the_end_of_a_red_flag_is_refused(tiny_project: Path):
-    """Without the no-break space that glue_last_word puts before it, "swollen [1]" wraps
-    alone onto the last line of a narrow red flag."""
+@pytest.mark.parametrize("partial, glued, stylesheet, message", [
+    # "swollen [1]" wraps alone onto the last line of a narrow red flag
+    ("get_help.html", "{{ flag|glue_last_word }}", ".tier-gp ul { width: 33mm; max-width: none; }",
+     "'swollen[1]' stands alone on the last line of a red flag"),
+    # "If you tick this, get help today." leaves "today." alone, as Arabic's "اليوم." once did
+    ("checklist.html", "{{ item.action|glue_last_word }}", ".tick-action { width: 29mm; }",
+     "'today.' stands alone on the last line of a checklist item's action"),
+], ids=["red flag", "checklist action"])
+def test_a_lone_last_word_without_its_glue_is_refused(tiny_project: Path, partial: str,
+                                                      glued: str, stylesheet: str, message: str):
+    """Without the no-break space that glue_last_word puts before the last word, a narrow
+    box leaves that word alone on its last line; with it, the same build passes."""
     (tiny_project / "templates/partials").mkdir(parents=True)
-    partial = (REPO / "templates/partials/get_help.html").read_text()
-    (tiny_project / "templates/partials/get_help.html").write_text(
-        partial.replace("{{ flag|glue_last_word }}", "{{ flag }}"))
-    _own_stylesheet(tiny_project, "print.css", ".tier-gp ul { width: 33mm; max-width: none; }\n")
+    text = (REPO / "templates/partials" / partial).read_text()
+    assert glued in text
+    (tiny_project / "templates/partials" / partial).write_text(
+        text.replace(glued, glued.replace("|glue_last_word", "")))
+    _own_stylesheet(tiny_project, "print.css", stylesheet + "\n")
     result = run("--project", tiny_project, "build")
     assert result.exit_code == 1
-    assert "'swollen[1]' stands alone on the last line of a red flag; a reader may miss " \
-        "it: reword the sentence" in result.stderr
-    (tiny_project / "templates/partials/get_help.html").unlink()  # the glue is back
+    assert f"{message}; a reader may miss it: reword the sentence" in result.stderr
+    (tiny_project / "templates/partials" / partial).unlink()  # the glue is back
     assert run("--project", tiny_project, "build", "-q").exit_code == 0
 
 
@@ -137,19 +148,3 @@ def test_a_dose_broken_before_its_separator_or_after_a_number_is_refused():
     assert any("a line breaks at '· Do it 3 times'" in message for message in found)
     assert any("a line breaks at 'Hold for 5'" in message for message in found)
     assert _dose_problems("Hold for 5\u00a0seconds\u00a0· Do it 3\u00a0times") == []
-
-
-def test_a_lone_word_at_the_end_of_a_checklist_action_is_refused(tiny_project: Path):
-    """Without glue_last_word, "If you tick this, get help today." leaves "today." alone on
-    its last line in a narrow checklist, as Arabic's "اليوم." once was."""
-    (tiny_project / "templates/partials").mkdir(parents=True)
-    partial = (REPO / "templates/partials/checklist.html").read_text()
-    (tiny_project / "templates/partials/checklist.html").write_text(
-        partial.replace("{{ item.action|glue_last_word }}", "{{ item.action }}"))
-    _own_stylesheet(tiny_project, "print.css", ".tick-action { width: 29mm; }\n")
-    result = run("--project", tiny_project, "build")
-    assert result.exit_code == 1
-    assert "'today.' stands alone on the last line of a checklist item's action; a reader " \
-        "may miss it: reword the sentence" in result.stderr
-    (tiny_project / "templates/partials/checklist.html").unlink()  # the glue is back
-    assert run("--project", tiny_project, "build", "-q").exit_code == 0
