@@ -39,7 +39,7 @@ class StepView:
     number: int
     picture: Markup
     caption: Markup
-    dose: str
+    dose: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -109,15 +109,16 @@ def _block(block: object, html: Callable[[str], Markup]) -> Block:
     return Block(kind, tuple(html(item) for item in block_texts(block)))
 
 
-def _dose(t: Translator, hold: int | None, repeats: int | None) -> str:
+def _dose(t: Translator, hold: int | None, repeats: int | None) -> tuple[str, ...]:
+    """"Hold for 5 seconds", "Do it 3 times": the plural forms keep each number with its
+    unit; the template joins the parts, which may wrap between words, as a 4-step diagram's
+    narrow columns need in Dutch."""
     parts = []
     if hold:
         parts.append(t.plural("hold_seconds", hold))
     if repeats:
         parts.append(t.plural("repeat_times", repeats))
-    # A number keeps its unit (the plural forms glue them) and a "·" ends its line, never
-    # starts one; the words may wrap, as a 4-step diagram's narrow columns need in Dutch.
-    return "\u00a0· ".join(parts)
+    return tuple(parts)
 
 
 URGENT_TIERS = ("today", "emergency")

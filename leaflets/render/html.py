@@ -76,6 +76,11 @@ def isolated(context: jinja2.runtime.Context, text: str) -> str:
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 
 
+# Between the parts of a dose, a review line or a clinic's details: the no-break space keeps
+# the "·" at the end of a line, never at the start of the next (the layout guard checks it).
+SEPARATOR = "\u00a0· "
+
+
 def glue_last_word(text: str) -> Markup:
     """The last two words of a red flag or caption joined by a no-break space, so that its
     last line never holds a lone word or citation mark (the layout guard checks it)."""
@@ -128,6 +133,7 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["w3c_datetime"] = w3c_datetime
     env.globals["assets_url"] = ASSETS.as_uri()
     env.globals["default_accent"] = DEFAULT_ACCENT
+    env.globals["separator"] = SEPARATOR
     return env
 
 

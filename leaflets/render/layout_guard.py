@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from leaflets.render.engine import weasyprint  # first: a missing Pango is one clear error
 from weasyprint.formatting_structure import boxes  # noqa: I001
 
+from leaflets.render.html import SEPARATOR
+
 MIN_TEXT_PT = 9.0  # nothing smaller, anywhere, in normal print
 MIN_LARGE_PRINT_TEXT_PT = 12.0  # nor in large print (where body text is 16 pt)
 SAFE_EDGE_MM = 12.0  # office printers do not print closer to the paper's edge
@@ -125,7 +127,7 @@ PROTECTED = ("h1", "h2", "h3", "figcaption", "summary", "ticks", "tier")
 # what a ticked checklist item asks.
 LONE_WORD_PLACES = {"figcaption": "caption", "tier": "red flag",
                     "tick-action": "checklist item's action"}
-SEPARATOR = "·"  # between a dose's parts, or a review line's: it ends a line, never starts one
+SEPARATOR_MARK = SEPARATOR.strip()  # it ends a line, never starts one
 NUMBER_AT_END = re.compile(r"\d\W*$")
 GLUE = "\u2060\u2066\u2067\u2068\u2069"  # joiners and isolates: no width, not words
 
@@ -169,7 +171,8 @@ def _lone_last_lines(box: boxes.Box) -> Iterator[str]:
 
 
 def _lone_words(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
-    """A red flag or caption whose last line holds one word or only its citation mark."""
+    """A red flag, caption or checklist action whose last line holds one word or only its
+    citation mark."""
     for name, box, _ in _marks(page):
         if name in LONE_WORD_PLACES:
             for word in _lone_last_lines(box):
@@ -179,24 +182,29 @@ def _lone_words(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
                                     "a reader may miss it: reword the sentence")
 
 
-def _separator_breaks(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
-    """A line that starts with a "·" (as "… · Next review due" may), or a dose ("Hold for 5
-    seconds · Do it 3 times") with a line that ends in a number parted from its unit."""
-    for name, box, _ in _marks(page):
-        lines = [box] if name == "line" else \
-            [b for b in box.descendants() if isinstance(b, boxes.LineBox)] if name == "dose" else []
-        for line in lines:
-            words = "".join(c for c in _line_text(line) if c not in GLUE).strip()
-            if words.startswith(SEPARATOR) or (name == "dose" and NUMBER_AT_END.search(words)):
-                yield LayoutProblem(number, "page", "separator",
-                                    f"a line breaks at '{_excerpt(words)}'; a '{SEPARATOR}' ends "
-                                    "its line and a dose's number keeps its unit: join them "
-                                    "with no-break spaces")
+def _separator_problem(number: int, line: boxes.LineBox, in_dose: bool) -> LayoutProblem | None:
+    words = "".join(c for c in _line_text(line) if c not in GLUE).strip()
+    if words.startswith(SEPARATOR_MARK) or (in_dose and NUMBER_AT_END.search(words)):
+        return LayoutProblem(number, "page", "separator",
+                             f"a line breaks at '{_excerpt(words)}'; a '{SEPARATOR_MARK}' ends "
+                             "its line and a dose's number keeps its unit: join them with "
+                             "no-break spaces")
+    return None
 
 
 def _page_rules(number: int, page: boxes.PageBox) -> Iterator[LayoutProblem]:
-    """Hyphens at a line end in protected text, and a QR code printed too small."""
+    """Hyphens at a line end in protected text, a line that starts with a "·" (as "… · Next
+    review due" may) or a dose line that ends in a number parted from its unit ("Hold for 5
+    / seconds"), and a QR code printed too small."""
     for name, box, protected in _marks(page):
+        if name == "line":
+            problem = _separator_problem(number, box, in_dose=False)
+            if problem:
+                yield problem
+        elif name == "dose":
+            yield from filter(None, (_separator_problem(number, line, in_dose=True)
+                                     for line in box.descendants()
+                                     if isinstance(line, boxes.LineBox)))
         if name == "line" and protected:
             words = _line_text(box)
             if words.rstrip().endswith(AUTO_HYPHEN):
@@ -270,7 +278,6 @@ def layout_problems(document: weasyprint.Document, min_pt: float) -> list[Layout
             first.setdefault((problem.page, problem.section, problem.kind), problem)
         for problem in (*_page_rules(number, page._page_box),
                         *_lone_words(number, page._page_box),
-                        *_separator_breaks(number, page._page_box),
                         *_stranded_headings(number, page._page_box)):
             first.setdefault((problem.page, problem.section, problem.kind), problem)
     for problem in _apart(document):
