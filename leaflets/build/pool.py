@@ -12,18 +12,20 @@ import gc
 import multiprocessing
 import os
 import signal
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from leaflets.errors import BuildError
+from leaflets.build.interrupts import raise_held, signals_deferred
 from leaflets.build.jobs import OutputJob
 from leaflets.build.write import advise
 
 _JOBS: Sequence[OutputJob] = ()
 _STARTED: Sequence[int] = ()  # shared with the workers: 1 for each job a worker took up
+_SIGNAL_CHECK = 0.1  # seconds: how soon a held Ctrl-C or SIGTERM stops the render loop
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,15 @@ def rendering(jobs: Sequence[OutputJob], workers: int) -> Iterator[Iterator[Rend
     global _JOBS, _STARTED
     context = multiprocessing.get_context("fork")
     _JOBS, _STARTED = jobs, context.RawArray("b", len(jobs))
-    with frozen_heap():
+    # A signal handler that raises could land inside concurrent.futures while it holds a
+    # lock, and the shutdown would then wait on that lock for ever; so a signal is only
+    # held here, and the loop stops for it between results.
+    with frozen_heap(), signals_deferred() as stops:
         # With fork, the executor starts every worker at the first submit, before its thread.
         executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
         try:
             futures = [executor.submit(_render_index, index) for index in range(len(jobs))]
-            yield _outcomes(jobs, futures)
+            yield _outcomes(jobs, futures, stops)
         except BaseException:
             _stop(executor)
             raise
@@ -120,13 +125,19 @@ def rendering(jobs: Sequence[OutputJob], workers: int) -> Iterator[Iterator[Rend
             _JOBS = ()
 
 
-def _outcomes(jobs: Sequence[OutputJob], futures: list[Future]) -> Iterator[Rendered]:
-    for future in as_completed(futures):
-        try:
-            index, data, error = future.result()
-        except BrokenProcessPool:
-            raise BuildError(_dead_worker(jobs, futures)) from None
-        yield Rendered(jobs[index], data, error)
+def _outcomes(jobs: Sequence[OutputJob], futures: list[Future],
+              stops: list[int]) -> Iterator[Rendered]:
+    pending = set(futures)
+    while pending:
+        raise_held(stops)
+        done, pending = wait(pending, timeout=_SIGNAL_CHECK, return_when=FIRST_COMPLETED)
+        for future in done:
+            try:
+                index, data, error = future.result()
+            except BrokenProcessPool:
+                raise BuildError(_dead_worker(jobs, futures)) from None
+            yield Rendered(jobs[index], data, error)
+    raise_held(stops)
 
 
 def _dead_worker(jobs: Sequence[OutputJob], futures: list[Future]) -> str:

@@ -61,3 +61,39 @@ def test_a_worker_killed_mid_render_stops_the_build_with_the_leaflet_named(
     assert named, stderr
     assert "build with --jobs 1 to see the error" in stderr
     assert snapshot(tiny_project / "output") == before
+
+
+def test_a_signal_while_the_pool_waits_is_raised_between_results_not_inside_the_wait(
+        monkeypatch: pytest.MonkeyPatch):
+    """Raised inside concurrent.futures, where it may hold a lock, a signal hung the shutdown."""
+    from leaflets.build import pool
+    from leaflets.build.interrupts import Interrupted, stop_signals_raise
+    from leaflets.build.jobs import OutputJob
+
+    def slow_pdf() -> bytes:
+        time.sleep(0.3)
+        return b"%PDF-"
+
+    jobs = [OutputJob(f"{index}.pdf", "pdf", "", slow_pdf) for index in range(6)]
+    real_wait, raised_inside, signalled = pool.wait, [], []
+
+    def wait_after_a_signal(*args, **kwargs):
+        try:
+            if not signalled:
+                signalled.append(time.monotonic())
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.05)  # a handler that raises would raise here, in the wait
+            return real_wait(*args, **kwargs)
+        except Interrupted:
+            raised_inside.append(True)
+            raise
+
+    monkeypatch.setattr(pool, "wait", wait_after_a_signal)
+    results = []
+    with pytest.raises(Interrupted) as stopped, stop_signals_raise():
+        with pool.rendering(jobs, 2) as outcomes:
+            results.extend(outcomes)
+    assert stopped.value.signum == signal.SIGTERM
+    assert not raised_inside
+    assert len(results) < len(jobs)  # it stopped; the workers did not finish the rest
+    assert time.monotonic() - signalled[0] < 2
