@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import re
 import subprocess
 from pathlib import Path
@@ -46,12 +47,6 @@ def shared_runs(path: Path) -> tuple[TextRun, ...]:
     """`text_runs` of a PDF in the shared build, read once per worker: two tests here and
     two in test_accessibility read each one, and the shared build never changes."""
     return tuple(text_runs(path))
-
-
-@functools.lru_cache(maxsize=4)
-def _page_image(path: Path, page: int, dpi: int) -> Image.Image:
-    """`render_gray` once per page, not once per tier heading on it (tests only crop it)."""
-    return render_gray(path, page, dpi)
 
 
 def _is_body(run: TextRun) -> bool:
@@ -179,26 +174,35 @@ def test_red_flag_tiers_survive_greyscale(built):
         return
     assert len(headings) == len({text for text, *_ in headings}) >= 2
     rtl = translator(CONTENT, key.lang).direction.is_rtl
+    document = pypdfium2.PdfDocument(path)
     icons = []
-    for text, page, (left, bottom, right, top), size in headings:
-        image = _page_image(path, page, dpi)
-        height = image.height * 72 / dpi
+    for page in sorted({page for _, page, _, _ in headings}):
+        height = document[page - 1].get_size()[1]
+        on_page = [heading for heading in headings if heading[1] == page]
+        # one band of the page holds the headings and their icons: rows in pixels from the top
+        band = (math.floor(min(height - top - 0.3 * size
+                               for _, _, (_, _, _, top), size in on_page) * dpi / 72) - 1,
+                math.ceil(max(height - min(bottom - 0.3 * size, top - 1.3 * size)
+                              for _, _, (_, bottom, _, top), size in on_page) * dpi / 72) + 1)
+        image = render_gray(path, page, dpi, band)
+        for text, _, (left, bottom, right, top), size in on_page:
 
-        def crop(x0: float, x1: float, y1: float = bottom - 0.3 * size) -> Image.Image:
-            return image.crop(tuple(round(v * dpi / 72) for v in
-                                    (x0, height - top - 0.3 * size, x1, height - y1)))
+            def crop(x0: float, x1: float, y1: float = bottom - 0.3 * size) -> Image.Image:
+                return image.crop((round(x0 * dpi / 72),
+                                   round((height - top - 0.3 * size) * dpi / 72) - band[0],
+                                   round(x1 * dpi / 72), round((height - y1) * dpi / 72) - band[0]))
 
-        words = crop(left, right)
-        darkest, lightest = words.getextrema()
-        contrast = (_luminance(lightest) + 0.05) / (_luminance(darkest) + 0.05)
-        assert contrast >= 4.5, (text, contrast)
-        # the icon sits by the first line, on the side the heading starts from
-        first_line = top - 1.3 * size
-        if rtl:
-            icon = crop(right + 0.2 * size, right + 1.7 * size, first_line)
-        else:
-            icon = crop(left - 1.7 * size, left - 0.2 * size, first_line)
-        icons.append(icon.point(lambda v, cut=(darkest + lightest) / 2: 255 if v < cut else 0))
+            words = crop(left, right)
+            darkest, lightest = words.getextrema()
+            contrast = (_luminance(lightest) + 0.05) / (_luminance(darkest) + 0.05)
+            assert contrast >= 4.5, (text, contrast)
+            # the icon sits by the first line, on the side the heading starts from
+            first_line = top - 1.3 * size
+            if rtl:
+                icon = crop(right + 0.2 * size, right + 1.7 * size, first_line)
+            else:
+                icon = crop(left - 1.7 * size, left - 0.2 * size, first_line)
+            icons.append(icon.point(lambda v, cut=(darkest + lightest) / 2: 255 if v < cut else 0))
     for index, icon in enumerate(icons):
         assert icon.histogram()[255] > 0.1 * icon.width * icon.height, "a tier has no icon"
         for other in icons[index + 1:]:
