@@ -30,6 +30,12 @@ def workers_of(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """The processor time a process has used (utime and stime, /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def test_a_worker_killed_mid_render_stops_the_build_with_the_leaflet_named(
         tmp_path_factory: pytest.TempPathFactory, tmp_path: Path):
     tiny_project = three_topics_built(tmp_path_factory, tmp_path)
@@ -44,7 +50,10 @@ def test_a_worker_killed_mid_render_stops_the_build_with_the_leaflet_named(
     while len(workers := workers_of(process.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert workers, "the build started no render worker"
-    time.sleep(0.5)  # forked warm, each worker is rendering its first PDF by now
+    # a render takes a fifth of a second or more of CPU: a worker that has used a twentieth
+    # is rendering its first PDF (a fixed wait could outlast every render on a fast machine)
+    while cpu_seconds(workers[0]) < 0.05 and time.monotonic() < deadline:
+        time.sleep(0.005)
     os.kill(workers[0], signal.SIGKILL)
     killed = time.monotonic()
     try:
