@@ -17,20 +17,26 @@ the valid tiny project (conftest.py) and changes it with sections opened by `===
 A warning case runs `check`, which exits 0 and prints its readability report on stdout;
 every other command must print nothing there.
 
-The real CLI runs in a subprocess, in the project folder, with its address space capped so a
-file that tried to blow up memory would fail rather than swap. Nothing may be written.
+The real CLI runs in a child process forked from the test, in the project folder, with its
+address space capped so a file that tried to blow up memory would fail rather than swap.
+Nothing may be written.
 Set LEAFLETS_UPDATE_CASES=1 to rewrite the expected sections after a deliberate change.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
 import resource
+import selectors
 import shutil
 import subprocess
 import sys
+import time
+import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,16 +121,80 @@ def materialise(case: Case, root: Path) -> None:
             (root / head).write_bytes(data)
 
 
-def _cap_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
-
-
 def run_cli(root: Path, arguments: list[str]) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    return subprocess.run([sys.executable, "-m", "leaflets", *arguments], cwd=root,
-                          env=environment, capture_output=True, text=True,
-                          preexec_fn=_cap_memory, timeout=300)
+    """`leaflets <arguments>` in `root`, in a child process forked from this one.
+
+    The child has the CLI's modules imported already (a fresh interpreter spends half a
+    case's time on start-up and imports) and may grow by MEMORY_CAP at most.
+    """
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        _child(root, arguments, out_write, err_write, (out_read, err_read))
+    os.close(out_write)
+    os.close(err_write)
+    output = _read_until_closed((out_read, err_read), timeout=300)
+    try:
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(out_read)
+        os.close(err_read)
+    return subprocess.CompletedProcess(["leaflets", *arguments], os.waitstatus_to_exitcode(status),
+                                       output[out_read].decode(), output[err_read].decode())
+
+
+def _child(root: Path, arguments: list[str], out: int, err: int, unused: tuple[int, ...]) -> None:
+    """Run the CLI as `python -m leaflets` would, then exit without returning to pytest."""
+    code = 1
+    try:
+        os.dup2(out, 1)
+        os.dup2(err, 2)
+        for fd in (out, err, *unused):
+            os.close(fd)
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8")
+        warnings.resetwarnings()  # pytest records warnings; a fresh interpreter prints them
+        warnings.showwarning = warnings._showwarning_orig  # noqa: SLF001
+        os.chdir(root)
+        size = int(re.search(r"VmSize:\s+(\d+) kB", Path("/proc/self/status").read_text())[1])
+        cap = size * 1024 + MEMORY_CAP
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        sys.argv = ["leaflets", *arguments]
+        from leaflets.cli import main
+
+        main()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+    except BaseException:  # noqa: BLE001  (shown as an interpreter would show it)
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(code)
+
+
+def _read_until_closed(fds: tuple[int, ...], timeout: float) -> dict[int, bytes]:
+    read = {fd: b"" for fd in fds}
+    selector = selectors.DefaultSelector()
+    for fd in fds:
+        selector.register(fd, selectors.EVENT_READ)
+    deadline = time.monotonic() + timeout
+    while selector.get_map():
+        ready = selector.select(timeout=max(0.0, deadline - time.monotonic()))
+        if not ready:
+            raise TimeoutError(f"the CLI did not finish within {timeout} s")
+        for key, _ in ready:
+            data = os.read(key.fd, 65536)
+            if data:
+                read[key.fd] += data
+            else:
+                selector.unregister(key.fd)
+    return read
 
 
 def _update(case: Case, stderr: str, exit_code: int) -> None:
