@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -201,20 +202,20 @@ def check_fonts_embedded(pdf: pikepdf.Pdf, expected: Expected | None) -> list[st
 
 
 _SHOW_TEXT = {"Tj", "'", '"', "TJ"}
+_FONT_TEXT_AND_FORMS = "Tf Tj ' \" TJ Do"  # the only operators parsed into Python objects
 _CID_CHARS = re.compile(rb"begincidchar(.*?)endcidchar", re.DOTALL)
 _CID_ZERO = re.compile(rb"<([0-9a-fA-F]{4})>\s+0\b")
 
 
-def _notdef_codes(font: pikepdf.Object) -> frozenset[bytes]:
+def _notdef_codes(font: pikepdf.Object) -> frozenset[int]:
     """The two-byte codes a composite font maps to glyph 0, .notdef."""
     if font is None or font.get("/Subtype") != pikepdf.Name.Type0:
         return frozenset()
     encoding = font.get("/Encoding")
     if isinstance(encoding, pikepdf.Stream):  # WeasyPrint's own CMap: `<0cf5> 0` is a box
-        return frozenset(bytes.fromhex(code.decode())
-                         for block in _CID_CHARS.findall(encoding.read_bytes())
+        return frozenset(int(code, 16) for block in _CID_CHARS.findall(encoding.read_bytes())
                          for code in _CID_ZERO.findall(block))
-    return frozenset({b"\0\0"})  # Identity-H: the code is the glyph id
+    return frozenset({0})  # Identity-H: the code is the glyph id
 
 
 def _shown_strings(operands: list[object]) -> Iterator[bytes]:
@@ -232,14 +233,15 @@ def _notdef_fonts(stream: pikepdf.Object, resources: pikepdf.Object,
         resources = pikepdf.Dictionary()
     fonts, xobjects = resources.get("/Font", {}), resources.get("/XObject", {})
     font, boxes = None, frozenset()
-    for operands, operator in pikepdf.parse_content_stream(stream):
+    for operands, operator in pikepdf.parse_content_stream(stream, _FONT_TEXT_AND_FORMS):
         op = str(operator)
         if op == "Tf":
             font = fonts.get(str(operands[0]))
             boxes = _notdef_codes(font)
         elif op in _SHOW_TEXT and boxes:
             for data in _shown_strings(list(operands)):
-                if any(data[i:i + 2] in boxes for i in range(0, len(data) - 1, 2)):
+                codes = struct.unpack(f">{len(data) // 2}H", data[:len(data) // 2 * 2])
+                if not boxes.isdisjoint(codes):
                     yield _text(font.get("/BaseFont"))[1:] or "a font without a name"
         elif op == "Do":
             form = xobjects.get(str(operands[0]))
