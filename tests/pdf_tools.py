@@ -161,12 +161,15 @@ class Char:
     bottom: float  # of the font's line box, so a line's glyphs share it
 
 
-def chars(path: Path) -> list[Char]:
+def chars(path: Path, last_page_only: bool = False) -> list[Char]:
     """Every glyph the PDF draws, read with pdfium (pdfplumber takes 30 times as long); not
     the spaces and line ends pdfium adds to its text."""
     found = []
     matrix = pdfium_c.FS_MATRIX()
-    for number, page in enumerate(pypdfium2.PdfDocument(path), start=1):
+    document = pypdfium2.PdfDocument(path)
+    for number, page in enumerate(document, start=1):
+        if last_page_only and number < len(document):
+            continue
         height, textpage = page.get_height(), page.get_textpage()
         for index in range(textpage.count_chars()):
             if pdfium_c.FPDFText_IsGenerated(textpage.raw, index):

@@ -232,8 +232,7 @@ def test_sources_are_numbered_on_and_read_down_each_column(built):
     every number from 1 once, in order down the first column, then down the second."""
     key, options, path = built
     name = translator(CONTENT, key.lang)("sources")
-    pages = chars(path)
-    words = _words([char for char in pages if char.page == pages[-1].page])
+    words = _words(chars(path, last_page_only=True))
     lines: dict[int, list[Char]] = {}
     for word in words:
         lines.setdefault(round(word.bottom), []).append(word)
