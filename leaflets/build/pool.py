@@ -11,8 +11,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
 import signal
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -127,16 +128,22 @@ def rendering(jobs: Sequence[OutputJob], workers: int) -> Iterator[Iterator[Rend
 
 def _outcomes(jobs: Sequence[OutputJob], futures: list[Future],
               stops: list[int]) -> Iterator[Rendered]:
-    pending = set(futures)
-    while pending:
-        raise_held(stops)
-        done, pending = wait(pending, timeout=_SIGNAL_CHECK, return_when=FIRST_COMPLETED)
-        for future in done:
+    finished: queue.SimpleQueue[Future] = queue.SimpleQueue()
+    for future in futures:
+        future.add_done_callback(finished.put)
+    for _ in futures:
+        future = None
+        while future is None:
+            raise_held(stops)
             try:
-                index, data, error = future.result()
-            except BrokenProcessPool:
-                raise BuildError(_dead_worker(jobs, futures)) from None
-            yield Rendered(jobs[index], data, error)
+                future = finished.get(timeout=_SIGNAL_CHECK)
+            except queue.Empty:
+                pass
+        try:
+            index, data, error = future.result()
+        except BrokenProcessPool:
+            raise BuildError(_dead_worker(jobs, futures)) from None
+        yield Rendered(jobs[index], data, error)
     raise_held(stops)
 
 

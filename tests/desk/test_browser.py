@@ -29,7 +29,7 @@ from leaflets.content.validation import load_content
 from conftest import REPO, write
 from pdf_tools import pdf_text, qr_urls
 
-# One xdist worker runs this file, so the module's desk and browser start once.
+# Marked as a group, so that these long tests start first (tests/conftest.py).
 pytestmark = pytest.mark.xdist_group("browser")
 
 CHROMIUM = "/usr/bin/chromium"
