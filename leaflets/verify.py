@@ -202,7 +202,8 @@ def check_fonts_embedded(pdf: pikepdf.Pdf, expected: Expected | None) -> list[st
 
 
 _SHOW_TEXT = {"Tj", "'", '"', "TJ"}
-_FONT_TEXT_AND_FORMS = "Tf Tj ' \" TJ Do"  # the only operators parsed into Python objects
+# the only operators parsed into Python objects: font changes, text shown, forms drawn
+_FONT_TEXT_AND_FORMS = " ".join(sorted({"Tf", "Do", *_SHOW_TEXT}))
 _CID_CHARS = re.compile(rb"begincidchar(.*?)endcidchar", re.DOTALL)
 _CID_ZERO = re.compile(rb"<([0-9a-fA-F]{4})>\s+0\b")
 
