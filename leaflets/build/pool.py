@@ -132,19 +132,22 @@ def _outcomes(jobs: Sequence[OutputJob], futures: list[Future],
     for future in futures:
         future.add_done_callback(finished.put)
     for _ in futures:
-        future = None
-        while future is None:
-            raise_held(stops)
-            try:
-                future = finished.get(timeout=_SIGNAL_CHECK)
-            except queue.Empty:
-                pass
         try:
-            index, data, error = future.result()
+            index, data, error = _next_finished(finished, stops).result()
         except BrokenProcessPool:
             raise BuildError(_dead_worker(jobs, futures)) from None
         yield Rendered(jobs[index], data, error)
     raise_held(stops)
+
+
+def _next_finished(finished: queue.SimpleQueue[Future], stops: list[int]) -> Future:
+    """The next future done; a signal held meanwhile stops the wait within _SIGNAL_CHECK."""
+    while True:
+        raise_held(stops)
+        try:
+            return finished.get(timeout=_SIGNAL_CHECK)
+        except queue.Empty:
+            pass
 
 
 def _dead_worker(jobs: Sequence[OutputJob], futures: list[Future]) -> str:
