@@ -182,6 +182,14 @@ def _print_report(report: BuildReport, quiet: bool, seconds: float) -> None:
     if not quiet:
         click.echo(summary(len(report.rendered), len(report.up_to_date), len(report.failures),
                            seconds), err=True)
+        _subsetter_note()
+
+
+def _subsetter_note() -> None:
+    """Say so if WeasyPrint rendered without HarfBuzz's subsetter (never imports it)."""
+    engine = sys.modules.get("leaflets.render.engine")
+    if engine is not None and engine.subsetter_missing():
+        click.echo(engine.SUBSETTER_NOTE, err=True)
 
 
 @cli.command()
@@ -516,6 +524,7 @@ def serve(ctx: click.Context, host: str, port: int, clinic_path: Path | None,
     loopback = host.lower() in LOOPBACK
     app = create_app(content, clinic, timeout=timeout, loopback_only=loopback, workers=workers,
                      warm=True, rebuilds=Rebuilds() if watch else None)
+    _subsetter_note()
     if not loopback:
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can use "
                    "the desk", err=True)

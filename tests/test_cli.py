@@ -120,6 +120,31 @@ def test_missing_pango_is_one_line_naming_the_packages(tiny_project: Path, tmp_p
     assert not (tiny_project / "output").exists()
 
 
+NO_SUBSETTER = NO_PANGO.replace('"pango" in str(name) or "gobject" in str(name)',
+                                '"harfbuzz-subset" in str(name)')
+
+
+def test_without_harfbuzz_subsetter_the_build_works_and_says_how_to_be_twice_as_fast(
+        tiny_project: Path, tmp_path: Path):
+    from leaflets.render.engine import subsetter_missing
+
+    (tmp_path / "sitecustomize.py").write_text(NO_SUBSETTER)
+
+    def build(*hooks: Path) -> subprocess.CompletedProcess:
+        env = {"PYTHONPATH": ":".join(map(str, (*hooks, REPO))), "PATH": "/usr/bin:/bin"}
+        return subprocess.run([sys.executable, "-m", "leaflets", "--project", tiny_project,
+                               "build", "--force"], capture_output=True, text=True, env=env)
+
+    fallback = build(tmp_path)
+    assert fallback.returncode == 0, fallback.stderr
+    assert fallback.stderr.splitlines()[-1] == (
+        "note: HarfBuzz's font subsetter is not installed, so every PDF takes about twice as "
+        "long; on Debian or Ubuntu `sudo apt-get install libharfbuzz-subset0`, on macOS `brew "
+        "install harfbuzz`")
+    assert (tiny_project / "output/en/cramp/patient/cramp-patient-en.pdf").stat().st_size
+    assert ("note:" in build().stderr) == subsetter_missing()
+
+
 def test_serve_starts_with_an_unfinished_module_and_serves_the_others(tiny_project: Path):
     assert run("--project", tiny_project, "new", "topic", "hand-cramps").exit_code == 0
     text = tiny_project / "content/hand-cramps/en.yaml"  # half written: errors, not a warning

@@ -34,3 +34,16 @@ try:
         import weasyprint  # noqa: F401  (re-exported)
 except OSError as exc:
     raise missing(exc) from None
+
+
+def subsetter_missing() -> bool:
+    """True when WeasyPrint found no HarfBuzz subsetter (4.1 or newer) and falls back to
+    fontTools, which makes each PDF take about twice as long; it logs that to no one."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return harfbuzz_subset is None or not harfbuzz.hb_version_atleast(4, 1, 0)
+
+
+SUBSETTER_NOTE = ("note: HarfBuzz's font subsetter is not installed, so every PDF takes about "
+                  "twice as long; on Debian or Ubuntu `sudo apt-get install "
+                  "libharfbuzz-subset0`, on macOS `brew install harfbuzz`")
