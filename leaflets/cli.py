@@ -81,19 +81,6 @@ def _print_errors(errors, closing: str) -> None:
     click.echo(f"{len(errors)} error(s) in {files} file(s); {closing}", err=True)
 
 
-SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
-
-
-def _missing_library(message: str) -> str:
-    """One line for WeasyPrint's long error when a system library (Pango) is missing."""
-    import re
-
-    found = re.search(r"cannot load library '([^']+)'", message)
-    library = found.group(1) if found else "a system library"
-    return (f"error: WeasyPrint cannot load {library}: install Pango (Debian/Ubuntu: sudo "
-            f"apt-get install {SYSTEM_PACKAGES}; elsewhere see WeasyPrint's installation guide)")
-
-
 class LeafletsGroup(click.Group):
     """Turns our errors into messages and exit codes instead of tracebacks."""
 
@@ -109,11 +96,6 @@ class LeafletsGroup(click.Group):
             sys.exit(1)
         except LeafletsError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-        except OSError as exc:
-            if "cannot load library" not in str(exc):
-                raise
-            click.echo(_missing_library(str(exc)), err=True)
             sys.exit(1)
         except KeyboardInterrupt as exc:
             click.echo("\ninterrupted: no partial file was left; every file in the output "
