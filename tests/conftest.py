@@ -69,10 +69,9 @@ checklist:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked with an xdist group (the browser, the wheel) go first: they take a minute
-    or more, and begun last they would leave the other workers idle at the end of the run.
-    (pytest-xdist 3.8 here spreads a group's tests over the workers like any others.)"""
-    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+    """Tests marked starts_first (the browser, the wheel) go first: they take a minute or
+    more, and begun last they would leave the other workers idle at the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("starts_first") is None)
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

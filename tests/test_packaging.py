@@ -11,27 +11,31 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, made_once
 from pdf_tools import pdf_text
 
-# One wheel build at a time: pip builds in the source tree, and two at once collide there.
-pytestmark = pytest.mark.xdist_group("wheel")
+pytestmark = pytest.mark.starts_first  # the wheel takes a while to build
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    folder = tmp_path_factory.mktemp("wheel")
+def _build_wheel(folder: Path) -> None:
     # Built from a copy: pip builds in the source tree, and a second build there finds the
     # first one's build/ folder in its way.
-    source = tmp_path_factory.mktemp("source") / "leaflets"
+    source = folder / "source"
     skip = {".git", ".venv", "output", "node_modules", "__pycache__"}
     shutil.copytree(REPO, source, ignore=lambda folder, names: [
         name for name in names if name in skip or name.endswith(".egg-info")
         or (Path(folder) == REPO and name == "build")])
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", folder,
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", "dist",
                              source], capture_output=True, text=True, cwd=folder)
     assert result.returncode == 0, result.stderr
-    return next(folder.glob("leaflets-*.whl")), result.stdout + result.stderr
+    (folder / "pip.log").write_text(result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The wheel pip builds, and pip's output; built once for every worker."""
+    folder = made_once(tmp_path_factory, "wheel", _build_wheel)
+    return next((folder / "dist").glob("leaflets-*.whl")), (folder / "pip.log").read_text()
 
 
 def test_the_wheel_carries_code_templates_assets_and_starter_content(wheel):

@@ -29,8 +29,7 @@ from leaflets.content.validation import load_content
 from conftest import REPO, write
 from pdf_tools import pdf_text, qr_urls
 
-# Marked as a group, so that these long tests start first (tests/conftest.py).
-pytestmark = pytest.mark.xdist_group("browser")
+pytestmark = pytest.mark.starts_first  # long tests (tests/conftest.py)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -71,7 +71,7 @@ def test_the_changes_answer_once_a_rebuild_is_done(tiny_project: Path):
     assert script.mimetype == "text/javascript" and b"location.reload()" in script.data
 
 
-@pytest.mark.xdist_group("browser")  # starts first, with the other browser tests
+@pytest.mark.starts_first  # with the other browser tests
 def test_an_open_page_reloads_in_a_browser_after_an_edit(tiny_project: Path):
     built(tiny_project)
     with serving(tiny_project) as server, sync_playwright() as playwright:
