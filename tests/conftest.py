@@ -70,8 +70,19 @@ checklist:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked starts_first (the browser, the wheel) go first: they take a minute or
-    more, and begun last they would leave the other workers idle at the end of the run."""
-    items.sort(key=lambda item: item.get_closest_marker("starts_first") is None)
+    more, and begun last they would leave the other workers idle at the end of the run.
+
+    The checks of each shared PDF then run next to each other, so that the worker that
+    takes them reads the PDF once (`shared_runs`), not every worker that takes one of them.
+    """
+    items.sort(key=lambda item: (item.get_closest_marker("starts_first") is None,
+                                 _shared_pdf(item)))
+
+
+def _shared_pdf(item: pytest.Item) -> str:
+    """The shared PDF a test checks, if it is parametrized by one (the `built` fixture)."""
+    callspec = getattr(item, "callspec", None)
+    return str(callspec.params["built"]) if callspec and "built" in callspec.params else ""
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
