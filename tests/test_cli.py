@@ -95,17 +95,22 @@ def test_serve_on_a_taken_port_is_a_usage_error(tiny_project: Path):
     assert "Traceback" not in result.stderr
 
 
-NO_PANGO = '''\
-# A machine without Pango: cffi cannot open it, in dlopen's own words.
+def without_libraries(*names: str) -> str:
+    """A sitecustomize.py for a machine without these libraries: cffi cannot open one whose
+    name holds any of `names`, and says so in dlopen's own words."""
+    return f'''\
 import cffi
 _dlopen = cffi.FFI.dlopen
 def dlopen(self, name, *args, **kwargs):
-    if "pango" in str(name) or "gobject" in str(name):
-        raise OSError(f"cannot load library '{name}': {name}: cannot open shared object file: "
-                      "No such file or directory")
+    if any(missing in str(name) for missing in {names!r}):
+        raise OSError(f"cannot load library '{{name}}': {{name}}: cannot open shared object "
+                      "file: No such file or directory")
     return _dlopen(self, name, *args, **kwargs)
 cffi.FFI.dlopen = dlopen
 '''
+
+
+NO_PANGO = without_libraries("pango", "gobject")
 
 
 def test_missing_pango_is_one_line_naming_the_packages(tiny_project: Path, tmp_path: Path):
@@ -120,15 +125,11 @@ def test_missing_pango_is_one_line_naming_the_packages(tiny_project: Path, tmp_p
     assert not (tiny_project / "output").exists()
 
 
-NO_SUBSETTER = NO_PANGO.replace('"pango" in str(name) or "gobject" in str(name)',
-                                '"harfbuzz-subset" in str(name)')
-
-
 def test_without_harfbuzz_subsetter_the_build_works_and_says_how_to_be_twice_as_fast(
         tiny_project: Path, tmp_path: Path):
     from leaflets.render.engine import subsetter_missing
 
-    (tmp_path / "sitecustomize.py").write_text(NO_SUBSETTER)
+    (tmp_path / "sitecustomize.py").write_text(without_libraries("harfbuzz-subset"))
 
     def build(*hooks: Path) -> subprocess.CompletedProcess:
         env = {"PYTHONPATH": ":".join(map(str, (*hooks, REPO))), "PATH": "/usr/bin:/bin"}
