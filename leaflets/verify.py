@@ -219,12 +219,31 @@ def _notdef_codes(font: pikepdf.Object) -> frozenset[int]:
     return frozenset({0})  # Identity-H: the code is the glyph id
 
 
-def _shown_strings(operands: list[object]) -> Iterator[bytes]:
+_HEX_STRING = re.compile(rb"<([0-9a-fA-F]*)>")
+_ODD_HEX_STRING = re.compile(rb"<(?:[0-9a-fA-F]{4})*[0-9a-fA-F]{1,3}>")  # not in two-byte codes
+_LITERAL_STRING = re.compile(rb"\((?!\))")  # not the empty "()" WeasyPrint puts between glyphs
+
+
+def _shown_strings(operands: Iterable[object]) -> Iterator[bytes]:
+    """The strings a text operator shows, as two-byte codes.
+
+    A TJ array holds a string and a number for each glyph. qpdf writes the whole array out
+    as text in one call, in which binary strings are hexadecimal; where each holds whole
+    two-byte codes they are read as one. That takes a fifth of the time of reading each
+    item in Python, which is what an array with another kind of string gets.
+    """
     for operand in operands:
         if isinstance(operand, pikepdf.String):
             yield bytes(operand)
         elif isinstance(operand, pikepdf.Array):
-            yield from _shown_strings(list(operand))
+            written = operand.unparse()
+            if _LITERAL_STRING.search(written):
+                yield from _shown_strings(list(operand))
+            elif _ODD_HEX_STRING.search(written):
+                yield from (bytes.fromhex(text.decode())
+                            for text in _HEX_STRING.findall(written))
+            else:
+                yield bytes.fromhex(b"".join(_HEX_STRING.findall(written)).decode())
 
 
 def _notdef_fonts(stream: pikepdf.Object, resources: pikepdf.Object,
@@ -234,13 +253,17 @@ def _notdef_fonts(stream: pikepdf.Object, resources: pikepdf.Object,
         resources = pikepdf.Dictionary()
     fonts, xobjects = resources.get("/Font", {}), resources.get("/XObject", {})
     font, boxes = None, frozenset()
+    codes_of: dict[str, frozenset[int]] = {}
     for operands, operator in pikepdf.parse_content_stream(stream, _FONT_TEXT_AND_FORMS):
         op = str(operator)
         if op == "Tf":
-            font = fonts.get(str(operands[0]))
-            boxes = _notdef_codes(font)
+            name = str(operands[0])
+            font = fonts.get(name)
+            if name not in codes_of:
+                codes_of[name] = _notdef_codes(font)
+            boxes = codes_of[name]
         elif op in _SHOW_TEXT and boxes:
-            for data in _shown_strings(list(operands)):
+            for data in _shown_strings(operands):
                 codes = struct.unpack(f">{len(data) // 2}H", data[:len(data) // 2 * 2])
                 if not boxes.isdisjoint(codes):
                     yield _text(font.get("/BaseFont"))[1:] or "a font without a name"
@@ -463,37 +486,45 @@ def _expected(content: Content, key: LeafletKey, options: RenderOptions,
         checkboxes=len(leaflet.checklist) if has_checklist else 0)
 
 
-def expected_pdfs(content: Content, keys: Iterable[LeafletKey],
-                  environ: Mapping[str, str] = os.environ) -> dict[Path, tuple[Expected, bool]]:
+def leaflet_pdfs(content: Content, keys: Iterable[LeafletKey]
+                 ) -> dict[Path, tuple[LeafletKey, RenderOptions, bool]]:
     """Every file a build can write for these leaflets (both papers, both print sizes).
 
-    Each maps to what it must carry, and whether `leaflets build` with no options writes it.
+    Each maps to its leaflet, and whether `leaflets build` with no options writes it.
     """
-    found: dict[Path, tuple[Expected, bool]] = {}
+    found: dict[Path, tuple[LeafletKey, RenderOptions, bool]] = {}
     for key in keys:
         for paper in Paper:
             for large_print in (False, True):
                 options = RenderOptions(paper=paper, large_print=large_print)
                 default = paper == content.project.config.paper and not large_print
-                found[pdf_path(content, key, options)] = (
-                    _expected(content, key, options, environ), default)
+                found[pdf_path(content, key, options)] = (key, options, default)
     return found
 
 
-def targets(content: Content, keys: Iterable[LeafletKey], paths: Iterable[Path] = ()
+def targets(content: Content, keys: Iterable[LeafletKey], paths: Iterable[Path] = (),
+            environ: Mapping[str, str] = os.environ
             ) -> tuple[list[tuple[Path, Expected | None]], list[Path]]:
     """The PDFs to check, each with what it must carry, and the default PDFs not built.
 
     Given paths are checked as they are; a path that is a leaflet's file is held to its
-    content. Without paths, every leaflet file that exists is checked.
+    content. Without paths, every leaflet file that exists is checked. Only the leaflets
+    checked are assembled: one file of a national library is checked in a moment.
     """
-    known = expected_pdfs(content, keys)
-    paths = list(paths)
+    known = leaflet_pdfs(content, keys)
+
+    def expected(path: Path) -> Expected | None:
+        if path not in known:
+            return None
+        key, options, _ = known[path]
+        return _expected(content, key, options, environ)
+
+    paths = [path.resolve() for path in paths]  # a relative path is from the current folder
     if paths:
-        paths = [path.resolve() for path in paths]  # a relative path is from the current folder
-        return [(path, known.get(path, (None, False))[0]) for path in paths], []
-    found = [(path, expected) for path, (expected, _) in known.items() if path.is_file()]
-    not_built = [path for path, (_, default) in known.items() if default and not path.is_file()]
+        return [(path, expected(path)) for path in paths], []
+    found = [(path, expected(path)) for path in known if path.is_file()]
+    not_built = [path for path, (_, _, default) in known.items()
+                 if default and not path.is_file()]
     return found, not_built
 
 

@@ -160,3 +160,43 @@ def test_a_relative_path_a_non_pdf_and_a_cut_off_pdf(tiny_project: Path, monkeyp
         assert f"{name:<20} 1/3" in result.stdout, name
     assert "3 PDF(s) checked, 1 pass every check" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("strings", [
+    [b"\x04\xf7", b"\0\0"],  # hexadecimal, as WeasyPrint writes them: read as one
+    [b"\x04\xf7\0", b"\0\0"],  # an odd string: each read on its own, from its start
+])
+def test_a_glyph_0_is_found_however_the_array_writes_its_strings(bundled_all: Path,
+                                                                 tmp_path: Path, strings):
+    from leaflets.verify import notdef_glyphs
+
+    path = _copy(bundled_all, tmp_path)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        assert notdef_glyphs(pdf) == []
+        page = pdf.pages[0]
+        operations = pikepdf.parse_content_stream(page)
+        index = next(i for i, (_, operator) in enumerate(operations) if str(operator) == "TJ")
+        parts = [pikepdf.String(data) for data in strings]
+        operations[index] = pikepdf.ContentStreamInstruction(
+            [pikepdf.Array([parts[0], -29, parts[1]])], pikepdf.Operator("TJ"))
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+        assert len(notdef_glyphs(pdf)) == 1
+        parts[1] = pikepdf.String(b"\0\x01")
+        operations[index] = pikepdf.ContentStreamInstruction(
+            [pikepdf.Array([parts[0], -29, parts[1]])], pikepdf.Operator("TJ"))
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+        assert notdef_glyphs(pdf) == []
+
+
+def test_the_strings_of_a_text_array_are_read_however_qpdf_writes_them():
+    from leaflets.verify import _shown_strings
+
+    def shown(*items: bytes | int) -> list[bytes]:
+        array = pikepdf.Array([pikepdf.String(item) if isinstance(item, bytes) else item
+                               for item in items])
+        return list(_shown_strings([array]))
+
+    assert shown(b"\x04\xf7", -29, b"", -30.5, b"\0\0") == [b"\x04\xf7\0\0"]
+    assert shown(b"\x04\xf7\0", -29, b"\0\x01") == [b"\x04\xf7\0", b"\0\x01"]
+    assert shown(b"AB", -29, b"\0\0") == [b"AB", b"\0\0"]  # (AB), a literal string
+    assert shown(b"(A)\\", b"\0\0") == [b"(A)\\", b"\0\0"]
