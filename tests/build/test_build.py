@@ -20,6 +20,7 @@ from conftest import MATRIX_OUTPUTS as ALL, REPO, built_pdfs, run
 from pdf_tools import page_count, pdf_text
 
 KEY = LeafletKey("night-leg-cramps", "en", "patient")
+CONTENT_TOPICS = sorted(path.parent.name for path in (REPO / "content").glob("*/topic.yaml"))
 
 
 @pytest.mark.parametrize(("paper", "large", "name"), [
@@ -65,12 +66,17 @@ def _project_copy(root: Path) -> Path:
     return root
 
 
-def _build_patient_leaflets(root: Path) -> dict[str, bytes]:
-    """Every topic in every language on A4 (each script, font and picture), and the most
-    read topic in every language on Letter and in large print, for one audience: the other
-    audiences run the same code on other words, and each render costs half a second."""
-    for args in ((), ("--paper", "letter", "--topic", "night-leg-cramps"),
-                 ("--large-print", "--topic", "night-leg-cramps")):
+# Each picture (every topic, in English), each script and font (every language, in the most
+# read topic), and both print sizes and papers in a left-to-right and a right-to-left
+# language: for patients, as the other audiences run the same code on other words. That is
+# 13 renders; every topic in every language, 36.
+SAMPLES = (("--lang", "en"), ("--topic", "night-leg-cramps"),
+           ("--topic", "night-leg-cramps", "--lang", "en", "--lang", "ar", "--paper", "letter"),
+           ("--topic", "night-leg-cramps", "--lang", "en", "--lang", "ar", "--large-print"))
+
+
+def _build_samples(root: Path) -> dict[str, bytes]:
+    for args in SAMPLES:
         result = run("--project", root, "build", "-q", "--audience", "patient", *args)
         assert result.exit_code == 0, result.stderr
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.glob("output/**/*.pdf"))}
@@ -82,13 +88,15 @@ def test_two_builds_are_byte_identical(bundled_all: Path, tmp_path: Path,
     another folder (often by another worker)."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = _project_copy(tmp_path / "first")
-    once = _build_patient_leaflets(first)
-    twice = _build_patient_leaflets(first)
+    once = _build_samples(first)
+    twice = _build_samples(first)
     elsewhere = {name: (bundled_all / name).read_bytes() for name in once}
-    languages = set(load_project(first).config.languages)
-    assert {name.split("/")[1] for name in once} == languages
+    config = load_project(first).config
+    assert {name.split("/")[1] for name in once} == set(config.languages)
+    assert {name.split("/")[2] for name in once} == set(CONTENT_TOPICS)
     for variant in ("-letter.pdf", "-large.pdf"):
-        assert len([name for name in once if name.endswith(variant)]) == len(languages)
+        assert {name.split("/")[1] for name in once if name.endswith(variant)} == {"en", "ar"}
+    assert len(once) == len(CONTENT_TOPICS) + len(config.languages) - 1 + 4
     assert once == twice == elsewhere
 
 
