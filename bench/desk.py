@@ -42,7 +42,7 @@ from leaflets.build.pool import available_cores  # noqa: E402
 from leaflets.content.project import load_project  # noqa: E402
 from leaflets.content.validation import load_content  # noqa: E402
 from leaflets.desk.form import read_order  # noqa: E402
-from leaflets.render.html import render_print_html  # noqa: E402
+from leaflets.render.html import render_print_css, render_print_html, standalone  # noqa: E402
 
 ENVIRONMENT = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
 FORM = {"patient_name": "Anna Jansen", "clinic_name": "Riverside Health Centre",
@@ -64,8 +64,10 @@ def floor(project: Path, form: dict[str, str], renders: int) -> float:
 
     content = load_content(load_project(project))
     order = read_order(form, content, None)
-    source = render_print_html(tuple(content.project.template_dirs),
-                               assemble(content, order.key, order.options))
+    template_dirs = tuple(content.project.template_dirs)
+    leaflet = assemble(content, order.key, order.options)
+    source = standalone(render_print_html(template_dirs, leaflet),
+                        render_print_css(template_dirs, leaflet))
     fonts = FontConfiguration()
     base_url = content.project.root.as_uri() + "/"
 

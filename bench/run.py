@@ -4,10 +4,11 @@
     python bench/run.py --project DIR        # any project, e.g. one from bench/synthetic.py
 
 It works on a copy of the project in a temporary folder and prints medians over --runs:
-the cold full build through the CLI against the floor (the same HTML documents rendered
-by bare WeasyPrint in a pool of the same size), the speed-up of N jobs over 1, a no-op
-rebuild, a rebuild after one module changes in one language, `leaflets --help`, and the
-memory of each worker over --renders renders. Results also go to bench/results/latest.json.
+the cold full build through the CLI against the floor (the same documents, each leaflet's
+HTML with its stylesheet inside, rendered by bare WeasyPrint in a pool of the same size),
+the speed-up of N jobs over 1, a no-op rebuild, a rebuild after one module changes in one
+language, `leaflets --help`, and the memory of each worker over --renders renders.
+Results also go to bench/results/latest.json.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from leaflets.assemble.leaflet import assemble  # noqa: E402
 from leaflets.outputs import leaflet_keys  # noqa: E402
 from leaflets.build.plan import plan  # noqa: E402
 from leaflets.content.project import CONFIG_NAME, load_project  # noqa: E402
-from leaflets.render.html import render_print_html  # noqa: E402
+from leaflets.render.html import render_print_css, render_print_html, standalone  # noqa: E402
 from leaflets.build.pool import available_cores  # noqa: E402
 from leaflets.content.tree import Content
 from leaflets.content.validation import load_content  # noqa: E402
@@ -91,7 +92,9 @@ def workspace(origin: Path, scratch: Path) -> Workspace:
     html.mkdir()
     template_dirs = tuple(content.project.template_dirs)
     for key in leaflet_keys(content):
-        page = render_print_html(template_dirs, assemble(content, key))
+        leaflet = assemble(content, key)
+        page = standalone(render_print_html(template_dirs, leaflet),
+                          render_print_css(template_dirs, leaflet))
         (html / f"{key.topic}-{key.audience}-{key.lang}.html").write_text(page, encoding="utf-8")
     return Workspace(project, html, scratch / "floor", content)
 

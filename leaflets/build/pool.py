@@ -51,9 +51,12 @@ def can_fork() -> bool:
 
 
 def preload(jobs: Sequence[OutputJob]) -> None:
-    """Import what the jobs need before forking, so every worker inherits it."""
+    """Import what the jobs need before forking, so every worker inherits it; stylesheets
+    parsed by an earlier build in this process are read again."""
     if any(job.needs_weasyprint for job in jobs):
-        import leaflets.render.pdf  # noqa: F401  (imports WeasyPrint)
+        from leaflets.render import pdf  # imports WeasyPrint
+
+        pdf.forget_stylesheets()
 
 
 def render_one(job: OutputJob, **given: object) -> Rendered:

@@ -158,5 +158,16 @@ def template_errors(template_dirs: tuple[Path, ...]) -> list[ContentError]:
 
 
 def render_print_html(template_dirs: tuple[Path, ...], leaflet: Leaflet) -> str:
-    """The HTML that WeasyPrint turns into the PDF."""
+    """The HTML that WeasyPrint turns into the PDF, with `render_print_css`."""
     return environment(template_dirs).get_template("leaflet.html").render(leaflet=leaflet, t=leaflet.t)
+
+
+def render_print_css(template_dirs: tuple[Path, ...], leaflet: Leaflet) -> str:
+    """The stylesheet of the leaflet's paper, print size, direction, language and clinic."""
+    return environment(template_dirs).get_template("leaflet.css").render(leaflet=leaflet, t=leaflet.t)
+
+
+def standalone(html: str, css: str) -> str:
+    """The HTML with its stylesheet inside, as one document: what a bare render is given."""
+    head, end, rest = html.partition("</head>")
+    return f"{head}<style>\n{css}</style>\n{end}{rest}"

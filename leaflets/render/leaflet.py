@@ -41,8 +41,9 @@ def render_leaflet(content: Content, key: LeafletKey, options: RenderOptions | N
     leaflet = assemble(content, key, options)
     template_dirs = tuple(content.project.template_dirs)
     source = html.render_print_html(template_dirs, leaflet)
+    css = html.render_print_css(template_dirs, leaflet)
     try:
-        document = pdf.render(source, content.project.root,
+        document = pdf.render(source, css, content.project.root,
                               [content.project.root, ASSETS, *template_dirs])
     except BuildError as exc:
         raise BuildError(f"{describe(key, options)}: {exc}") from None

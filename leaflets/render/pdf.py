@@ -18,6 +18,11 @@ from leaflets.render import accessibility
 from leaflets.reproducible import pinned_clock
 
 _FONT_CONFIG: FontConfiguration | None = None
+# Parsed stylesheets by their text, base URL and readable folders: a build's leaflets share
+# a few (one per paper, print size and language), and parsing one is a tenth of a render.
+# They belong to the FontConfiguration their @font-face rules were added to.
+_STYLESHEETS: dict[tuple[str, str, tuple[Path, ...]], weasyprint.CSS] = {}
+_MOST_STYLESHEETS = 64
 
 
 def font_config() -> FontConfiguration:
@@ -37,6 +42,13 @@ def release_font_config() -> None:
     if _FONT_CONFIG is not None and _FONT_CONFIG._folder:
         shutil.rmtree(_FONT_CONFIG._folder, ignore_errors=True)
     _FONT_CONFIG = None
+    forget_stylesheets()
+
+
+def forget_stylesheets() -> None:
+    """Parse stylesheets again from now on: a build starts with what is on disk now (a file a
+    stylesheet imports, a font), and a FontConfiguration with its own stylesheets."""
+    _STYLESHEETS.clear()
 
 
 class RefusedURL(ValueError):
@@ -72,12 +84,30 @@ class LocalFetcher(weasyprint.URLFetcher):
                                                   {"Content-Type": content_type})
 
 
-def render(html: str, base_url: Path, roots: list[Path]) -> weasyprint.Document:
-    """Lay out the document, ready for its pages to be counted; inputs become form fields."""
+def stylesheet(css: str, base_url: str, roots: list[Path]) -> weasyprint.CSS:
+    """The stylesheet parsed, its fonts added to this process's FontConfiguration."""
+    key = (css, base_url, tuple(roots))
+    if key not in _STYLESHEETS:
+        if len(_STYLESHEETS) >= _MOST_STYLESHEETS:
+            _STYLESHEETS.clear()
+        _STYLESHEETS[key] = weasyprint.CSS(string=css, base_url=base_url,
+                                           url_fetcher=LocalFetcher(roots),
+                                           font_config=font_config())
+    return _STYLESHEETS[key]
+
+
+def render(html: str, css: str, base_path: Path, roots: list[Path]) -> weasyprint.Document:
+    """Lay out the document, ready for its pages to be counted; inputs become form fields.
+
+    The stylesheet is given apart from the HTML (as a user stylesheet: the HTML has none of
+    its own), so that each distinct one is parsed once per process.
+    """
+    base_url = base_path.as_uri() + "/"
     try:
-        document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/",
-                                   url_fetcher=LocalFetcher(roots)).render(font_config=font_config(),
-                                                                           pdf_forms=True)
+        document = weasyprint.HTML(string=html, base_url=base_url,
+                                   url_fetcher=LocalFetcher(roots)).render(
+            font_config=font_config(), stylesheets=[stylesheet(css, base_url, roots)],
+            pdf_forms=True)
     except weasyprint.urls.FatalURLFetchingError as exc:
         cause = exc.__cause__
         raise BuildError(str(cause) if isinstance(cause, RefusedURL) else f"{exc}: {cause}") \

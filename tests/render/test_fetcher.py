@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pikepdf
+import pypdfium2
 import pytest
 from PIL import Image
 
@@ -132,6 +133,22 @@ def test_an_image_inside_the_project_is_used(tiny_project: Path):
                   for image in page.Resources.get("/XObject", {}).values()
                   if image.get("/Subtype") == "/Image"]
     assert [(int(i.Width), int(i.Height)) for i in images] == [(40, 20)]
+
+
+def _page_colour(root: Path) -> tuple[int, int, int]:
+    page = pypdfium2.PdfDocument(root / PDF)[0]
+    return page.render(scale=10 / 72).to_pil().convert("RGB").getpixel((1, 1))
+
+
+def test_an_edited_file_that_the_stylesheet_imports_reaches_the_next_build(tiny_project: Path):
+    """Each worker parses a stylesheet once; a file it imports is still read again by each
+    build, also by one that renders in the process of the last (here, with one job)."""
+    override_css(tiny_project, first='@import url("paper.css");')
+    for colour in ((255, 0, 0), (0, 0, 255)):
+        (tiny_project / "paper.css").write_text("@page { background: rgb%s }" % (colour,))
+        result = run("--project", tiny_project, "build", "-q", "--jobs", "1", "--force")
+        assert result.exit_code == 0, result.stderr
+        assert _page_colour(tiny_project) == colour
 
 
 @pytest.mark.parametrize("url, message", [
