@@ -4,10 +4,13 @@
     python bench/suite.py --baseline REV     # against another commit
 
 Each commit is cloned fresh into a temporary folder and its `make test` runs there with
-CI=true, one after the other, as CI runs it (`.ci/run`): a new .venv, every test. Printed:
-each suite's test count and pytest's own time, and the ratio. The baseline d4e898e is
-main at the end of the first round, when `make test` ran pytest on one core (the issue
-measured 371 s there). Takes the two suites' time: about 15 minutes on 2 cores.
+CI=true, as CI runs it (`.ci/run`): a new .venv, every test. The baseline runs before and
+after the commit measured, and the ratios are taken against the mean of its two runs, so a
+machine that speeds up or slows down steadily meanwhile does not tilt them. Printed: each
+suite's test count and pytest's own time, and the ratios. The baseline d4e898e is main at
+the end of the first round, when `make test` ran pytest on one core (the issue measured
+371 s there). Takes three suites' time: about 20 minutes on 2 cores (`--once`: the
+baseline once, before, about 13).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,19 +52,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", default=BASELINE, help="the commit to compare with")
     parser.add_argument("--revision", default="HEAD", help="the commit to measure")
+    parser.add_argument("--once", action="store_true",
+                        help="run the baseline once, before the commit measured")
     args = parser.parse_args()
-    results = {}
+    order = [("baseline", args.baseline), ("now", args.revision)]
+    if not args.once:
+        order.append(("baseline", args.baseline))
+    results: dict[str, list[tuple[int, float, float, str]]] = {"baseline": [], "now": []}
     with tempfile.TemporaryDirectory(prefix="leaflets-suite-") as temporary:
-        for name, revision in (("baseline", args.baseline), ("now", args.revision)):
+        for run, (name, revision) in enumerate(order):
             print(f"{name}: make test at {revision} ...", flush=True)
-            results[name] = run_suite(revision, Path(temporary) / name)
-            tests, seconds, whole, summary = results[name]
+            results[name].append(run_suite(revision, Path(temporary) / str(run)))
+            tests, seconds, whole, summary = results[name][-1]
             print(f"  {summary}  (make test, with its .venv: {whole:.0f} s)", flush=True)
-    (base_tests, base_s, base_whole, _), (tests, seconds, whole, _) = \
-        results["baseline"], results["now"]
+    base, (now,) = results["baseline"], results["now"]
+    base_s = statistics.mean(seconds for _, seconds, _, _ in base)
+    base_whole = statistics.mean(whole for _, _, whole, _ in base)
+    tests, seconds, whole, _ = now
+    runs = " and ".join(f"{seconds:.1f}" for _, seconds, _, _ in base)
     print(f"\n{'':24}{'baseline':>10}{'now':>10}")
-    print(f"{'tests':24}{base_tests:>10}{tests:>10}")
-    print(f"{'pytest, seconds':24}{base_s:>10.1f}{seconds:>10.1f}")
+    print(f"{'tests':24}{base[0][0]:>10}{tests:>10}")
+    print(f"{'pytest, seconds':24}{base_s:>10.1f}{seconds:>10.1f}   (baseline: {runs})")
     print(f"{'make test, seconds':24}{base_whole:>10.1f}{whole:>10.1f}")
     print(f"  pytest now / baseline   {seconds / base_s:.2f}    target <= {TARGET}")
     print(f"  make test now / baseline {whole / base_whole:.2f}")
