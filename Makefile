@@ -12,10 +12,12 @@ all: build
 
 # setuptools reports, as a warning, that the editable install imports through a finder (as
 # templates/ and the starter content map into the package): information only, so not shown.
+# pip compiles the installed modules one after another; compileall does it on every core.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e '.[test]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet --no-compile -e '.[test]'
+	$(BIN)/python -m compileall -qq -j 0 $(VENV)/lib
 	touch $(STAMP)
 
 # Debian packages, installed with apt-get when missing and run as root:
