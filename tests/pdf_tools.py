@@ -127,12 +127,13 @@ def _object_text(obj, textpage) -> str:
     return bytes(buffer).decode("utf-16-le").rstrip("\x00")
 
 
-def text_runs(path: Path) -> list[TextRun]:
-    """Every text object of the PDF with its size in points and its structure tags."""
+def text_runs(path: Path, document: pypdfium2.PdfDocument | None = None) -> list[TextRun]:
+    """Every text object of the PDF with its size in points and its structure tags
+    (`document`: the same file, opened already)."""
     with pikepdf.open(path) as pdf:
         elements = _mcid_elements(pdf)
     runs = []
-    document = pypdfium2.PdfDocument(path)
+    document = document or pypdfium2.PdfDocument(path)
     for index, page in enumerate(document):
         textpage = page.get_textpage()
         for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=8):
@@ -161,14 +162,14 @@ class Char:
     bottom: float  # of the font's line box, so a line's glyphs share it
 
 
-def chars(path: Path, last_page_only: bool = False) -> list[Char]:
-    """Every glyph the PDF draws, read with pdfium (pdfplumber takes 30 times as long); not
-    the spaces and line ends pdfium adds to its text."""
+def chars(pdf: Path | pypdfium2.PdfDocument, only_page: int | None = None) -> list[Char]:
+    """Every glyph the PDF draws (on `only_page`, from 1), read with pdfium (pdfplumber takes
+    30 times as long); not the spaces and line ends pdfium adds to its text."""
     found = []
     matrix = pdfium_c.FS_MATRIX()
-    document = pypdfium2.PdfDocument(path)
+    document = pdf if isinstance(pdf, pypdfium2.PdfDocument) else pypdfium2.PdfDocument(pdf)
     for number, page in enumerate(document, start=1):
-        if last_page_only and number < len(document):
+        if only_page not in (None, number):
             continue
         height, textpage = page.get_height(), page.get_textpage()
         for index in range(textpage.count_chars()):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import functools
 from pathlib import Path
 
 import pikepdf
@@ -10,7 +11,8 @@ import pytest
 from PIL import ImageChops
 
 from leaflets.content import markup
-from leaflets.assemble.leaflet import assemble
+from leaflets.assemble.leaflet import Leaflet, assemble
+from leaflets.outputs import LeafletKey, RenderOptions
 
 from conftest import built_pdfs
 from pdf_tools import BIDI_CONTROLS, render_gray
@@ -24,8 +26,14 @@ def built(request, bundled_all: Path):
     key, paper, large = request.param
     for built_key, options, path in built_pdfs(bundled_all):
         if (built_key, options.paper, options.large_print) == request.param:
-            return assemble(CONTENT, key, options), path
+            return _assembled(key, options), path
     raise LookupError(request.param)
+
+
+@functools.lru_cache(maxsize=4)
+def _assembled(key: LeafletKey, options: RenderOptions) -> Leaflet:
+    """Assembled once for the checks of its PDF, which run one after another (conftest)."""
+    return assemble(CONTENT, key, options)
 
 
 def _headings(path: Path) -> list[tuple[str, str]]:

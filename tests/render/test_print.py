@@ -42,11 +42,24 @@ def built(request, bundled_all: Path):
     raise LookupError(request.param)
 
 
+# The shared build never changes, and the checks of each of its PDFs run one after another
+# (tests/conftest.py), so each worker opens a PDF once and reads its text once.
+@functools.lru_cache(maxsize=2)
+def shared_document(path: Path) -> pypdfium2.PdfDocument:
+    """A PDF of the shared build, opened with pdfium for all its checks."""
+    return pypdfium2.PdfDocument(path)
+
+
 @functools.cache
 def shared_runs(path: Path) -> tuple[TextRun, ...]:
-    """`text_runs` of a PDF in the shared build, read once per worker: two tests here and
-    two in test_accessibility read each one, and the shared build never changes."""
-    return tuple(text_runs(path))
+    """`text_runs` of a PDF in the shared build: two tests here and two in
+    test_accessibility read each one."""
+    return tuple(text_runs(path, shared_document(path)))
+
+
+@functools.lru_cache(maxsize=8)
+def shared_chars(path: Path, page: int) -> tuple[Char, ...]:
+    return tuple(chars(shared_document(path), page))
 
 
 def _is_body(run: TextRun) -> bool:
@@ -76,9 +89,10 @@ def _line_lengths(path: Path, size_pt: float) -> list[int]:
     column (a gap wider than 5 mm starts another column)."""
     lengths = []
     rows: dict[tuple[int, int], list[Char]] = {}
-    for char in chars(path):
-        if abs(char.size_pt - size_pt) < 0.05:
-            rows.setdefault((char.page, round(char.bottom)), []).append(char)
+    for page in range(1, len(shared_document(path)) + 1):
+        for char in shared_chars(path, page):
+            if abs(char.size_pt - size_pt) < 0.05:
+                rows.setdefault((page, round(char.bottom)), []).append(char)
     for row in rows.values():
         row.sort(key=lambda char: char.x0)
         count = 1
@@ -106,7 +120,7 @@ def test_body_text_is_measured(built):
 def test_every_mark_is_12_mm_from_the_edge(built):
     _, _, path = built
     dpi = 72
-    for page, sheet in enumerate(pypdfium2.PdfDocument(path), start=1):
+    for page, sheet in enumerate(shared_document(path), start=1):
         image = sheet.render(scale=dpi / 72, grayscale=True).to_pil()
         ink = image.point(lambda v: 255 if v < 245 else 0).getbbox()
         assert ink, f"page {page} is blank"
@@ -120,7 +134,7 @@ def test_every_mark_is_12_mm_from_the_edge(built):
 def test_qr_code_is_2_cm_and_decodes_at_50_dpi(built):
     key, _, path = built
     url = leaflet_url(CONTENT, key)
-    page = pypdfium2.PdfDocument(path)[0]
+    page = shared_document(path)[0]
     qr_code = zxingcpp.BarcodeFormat.QRCode  # any other format's search triples the time
     (found,) = zxingcpp.read_barcodes(page.render(scale=50 / 72).to_pil(), formats=qr_code)
     assert found.text == url
@@ -176,7 +190,7 @@ def test_red_flag_tiers_survive_greyscale(built):
         return
     assert len(headings) == len({text for text, *_ in headings}) >= 2
     rtl = translator(CONTENT, key.lang).direction.is_rtl
-    document = pypdfium2.PdfDocument(path)
+    document = shared_document(path)
     icons = []
     for page in sorted({page for _, page, _, _ in headings}):
         height = document[page - 1].get_size()[1]
@@ -234,14 +248,15 @@ def test_sources_are_numbered_on_and_read_down_each_column(built):
     every number from 1 once, in order down the first column, then down the second."""
     key, options, path = built
     name = translator(CONTENT, key.lang)("sources")
-    words = _words(chars(path, last_page_only=True))
+    document = shared_document(path)
+    words = _words(list(shared_chars(path, len(document))))  # the sources are on the last page
     lines: dict[int, list[Char]] = {}
     for word in words:
         lines.setdefault(round(word.bottom), []).append(word)
     heading = next(bottom for bottom, line in lines.items()
                    if " ".join(word.text for word in line) in (name, name[::-1]))
     words = [word for word in words if word.bottom > heading + 1]  # below its line
-    half = pypdfium2.PdfDocument(path)[0].get_width() / 2
+    half = document[0].get_width() / 2
     marks = [word for word in words if re.fullmatch(r"\d{1,2}\.", word.text)
              and not any(abs(other.top - word.top) < 2 and other.x0 < word.x0
                          and (other.x0 > half) == (word.x0 > half) for other in words)]
