@@ -19,7 +19,7 @@ from leaflets.reproducible import pinned_clock
 
 _FONT_CONFIG: FontConfiguration | None = None
 # Parsed stylesheets by their text, base URL and readable folders: a build's leaflets share
-# a few (one per paper, print size and language), and parsing one is a tenth of a render.
+# a few (one per paper, print size and language), and parsing one is about 7% of a render.
 # They belong to the FontConfiguration their @font-face rules were added to.
 _STYLESHEETS: dict[tuple[str, str, tuple[Path, ...]], weasyprint.CSS] = {}
 _MOST_STYLESHEETS = 64
