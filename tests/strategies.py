@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 
 import yaml
@@ -53,7 +55,13 @@ def write_project(root: Path, text: dict, topic: dict, locale: dict, config: dic
 
 
 def plain_project() -> tuple[dict, dict, dict, dict]:
-    """The tiny project's text, facts, locale and settings, as data."""
+    """The tiny project's text, facts, locale and settings, as data (a copy to change)."""
+    return copy.deepcopy(_plain_project())
+
+
+@functools.cache
+def _plain_project() -> tuple[dict, dict, dict, dict]:
+    # read once: every example of a property test starts from it, and the locale is long
     locale = yaml.safe_load((REPO / "content/_locales/en.yaml").read_text(encoding="utf-8"))
     return yaml.safe_load(TEXT), yaml.safe_load(TOPIC), locale, yaml.safe_load(CONFIG)
 
