@@ -229,8 +229,8 @@ def _shown_strings(operands: Iterable[object]) -> Iterator[bytes]:
 
     A TJ array holds a string and a number for each glyph. qpdf writes the whole array out
     as text in one call, in which binary strings are hexadecimal; where each holds whole
-    two-byte codes they are read as one. That takes a fifth of the time of reading each
-    item in Python, which is what an array with another kind of string gets.
+    two-byte codes they are read as one. Reading each item in Python instead, as an array
+    with another kind of string is read, took a quarter of `leaflets verify`.
     """
     for operand in operands:
         if isinstance(operand, pikepdf.String):
