@@ -69,8 +69,8 @@ checklist:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked starts_first (the browser, the wheel) go first: they take a minute or
-    more, and begun last they would leave the other workers idle at the end of the run.
+    """Tests marked starts_first (the browser, the wheel, two others of about ten seconds)
+    go first: begun last, they would leave the other workers idle at the end of the run.
 
     The checks of each shared PDF then run next to each other, so that the worker that
     takes them reads the PDF once (`shared_runs`), not every worker that takes one of them.

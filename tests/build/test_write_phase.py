@@ -351,6 +351,7 @@ def test_sigterm_in_the_write_phase_waits_until_the_whole_tree_is_new(
         assert snapshot(output) == new
 
 
+@pytest.mark.starts_first  # ten seconds: begun last, it would end the run alone
 def test_kill_9_anywhere_in_the_write_phase_leaves_the_old_tree_or_the_new(
         tmp_path_factory: pytest.TempPathFactory, tmp_path: Path):
     tiny_project = six_topics_built(tmp_path_factory, tmp_path)

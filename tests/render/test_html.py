@@ -16,6 +16,7 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 
 from leaflets.outputs import RenderOptions, leaflet_keys
@@ -94,6 +95,7 @@ def template_elements() -> tuple[frozenset[str], frozenset[str]]:
         shutil.rmtree(root)
 
 
+@pytest.mark.starts_first  # ten seconds: begun last, it would end the run alone
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(projects(), FIELD, FIELD)
 def test_text_in_every_field_is_only_ever_text(project, note: str, patient_name: str):
