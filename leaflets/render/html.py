@@ -159,12 +159,16 @@ def template_errors(template_dirs: tuple[Path, ...]) -> list[ContentError]:
 
 def render_print_html(template_dirs: tuple[Path, ...], leaflet: Leaflet) -> str:
     """The HTML that WeasyPrint turns into the PDF, with `render_print_css`."""
-    return environment(template_dirs).get_template("leaflet.html").render(leaflet=leaflet, t=leaflet.t)
+    return _render_leaflet(template_dirs, "leaflet.html", leaflet)
 
 
 def render_print_css(template_dirs: tuple[Path, ...], leaflet: Leaflet) -> str:
     """The stylesheet of the leaflet's paper, print size, direction, language and clinic."""
-    return environment(template_dirs).get_template("leaflet.css").render(leaflet=leaflet, t=leaflet.t)
+    return _render_leaflet(template_dirs, "leaflet.css", leaflet)
+
+
+def _render_leaflet(template_dirs: tuple[Path, ...], name: str, leaflet: Leaflet) -> str:
+    return environment(template_dirs).get_template(name).render(leaflet=leaflet, t=leaflet.t)
 
 
 def standalone(html: str, css: str) -> str:
