@@ -20,6 +20,7 @@ from leaflets.content.project import load_project
 from leaflets.content.validation import load_content
 
 REPO = Path(__file__).resolve().parent.parent
+SHARED_BUILDS = {"bundled", "bundled_all"}  # the fixtures made once per run (made_once)
 
 CONFIG = """\
 base_url: https://leaflets.clinic
@@ -69,13 +70,17 @@ checklist:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked starts_first (the browser, the wheel, two others of about ten seconds)
-    go first: begun last, they would leave the other workers idle at the end of the run.
+    """Tests marked starts_first (the browser, the wheel, the desk's servers, two others of
+    about ten seconds) go first: begun last, they would leave the other workers idle at the
+    end of the run. Of those, the ones that need no shared build go before the ones that do,
+    so that while one worker makes the shared builds the other has work: the desk's tests
+    mostly wait on a server, and the builds' renders fill those waits.
 
     The checks of each shared PDF then run next to each other, so that the worker that
     takes them reads the PDF once (`shared_runs`), not every worker that takes one of them.
     """
     items.sort(key=lambda item: (item.get_closest_marker("starts_first") is None,
+                                 bool(SHARED_BUILDS & set(item.fixturenames)),
                                  _shared_pdf(item)))
 
 

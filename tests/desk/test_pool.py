@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import pytest
 from werkzeug.serving import make_server
 
 from leaflets.content.project import load_project
@@ -25,6 +26,8 @@ from leaflets.content.validation import load_content
 from leaflets.desk.app import QuietHandler, create_app
 
 from pdf_tools import pdf_text
+
+pytestmark = pytest.mark.starts_first  # mostly waits on a server (tests/conftest.py)
 
 FORM = {"topic": "cramp", "lang": "en", "audience": "patient", "paper": "a4"}
 

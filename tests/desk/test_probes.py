@@ -19,6 +19,8 @@ from leaflets.desk.app import create_app
 from conftest import REPO, run
 from pdf_tools import pdf_text
 
+pytestmark = pytest.mark.starts_first  # mostly waits on a server (tests/conftest.py)
+
 FORM = {"topic": "cramp", "lang": "en", "audience": "patient", "paper": "a4"}
 HOST = {"Host": "127.0.0.1:8000"}
 

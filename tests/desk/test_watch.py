@@ -13,11 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import pytest
+
 from leaflets.content.project import load_project
 from leaflets.desk.watch import Watched, Watcher, scratch, watched
 
 from conftest import REPO
 from pdf_tools import pdf_text
+
+pytestmark = pytest.mark.starts_first  # mostly waits on a server (tests/conftest.py)
 
 FORM = {"topic": "cramp", "lang": "en", "audience": "patient", "paper": "a4"}
 OLD_FLAG = "your leg is swollen"
